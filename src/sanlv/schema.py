@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 # --- enumerations (canonical value -> accepted aliases) ---------------------------------
 
@@ -114,31 +114,111 @@ COMPOUNDS = Roster(
     sheet_aliases=("小区", "小区台账", "小区基本情况", "物业管理区域", "院落"),
     id_field="compound_id",
     fields=(
-        Field("compound_id", "小区编号", ("编号", "小区代码", "物业管理区域编号"), "id", True,
-              "小区（物业管理区域）的唯一编号，全区不得重复；以0开头的编号请按文本填写。", width=12),
-        Field("name", "小区名称", ("小区(院落)名称", "项目名称", "物业管理区域名称"), "text", True,
-              "小区或院落的名称。", width=22),
+        Field(
+            "compound_id",
+            "小区编号",
+            ("编号", "小区代码", "物业管理区域编号"),
+            "id",
+            True,
+            "小区（物业管理区域）的唯一编号，全区不得重复；以0开头的编号请按文本填写。",
+            width=12,
+        ),
+        Field(
+            "name",
+            "小区名称",
+            ("小区(院落)名称", "项目名称", "物业管理区域名称"),
+            "text",
+            True,
+            "小区或院落的名称。",
+            width=22,
+        ),
         Field("district", "区", ("所属区", "区县"), "text", False, "所属区（县）。", width=10),
-        Field("street", "街道", ("街道(乡镇)", "所属街道", "乡镇"), "text", True,
-              "所属街道（乡镇）的全称。", width=14),
-        Field("community", "社区", ("社区(村)", "所属社区", "村(社区)"), "text", True,
-              "所属社区（村）的全称。", width=14),
-        Field("category", "小区类型", ("类型", "房屋类型"), "enum", False,
-              "从下拉列表选择；不填按“其他”。", enum="category", default="其他", width=12),
-        Field("households", "总户数", ("户数", "住户数"), "int", True,
-              "小区总户数，填整数。", width=10),
-        Field("management_mode", "物业管理方式", ("管理方式", "物业服务方式"), "enum", True,
-              "从下拉列表选择当前的物业管理方式。", enum="management_mode", width=16),
-        Field("service_company", "物业服务企业", ("物业公司", "物业服务企业名称", "物业服务人"),
-              "text", False,
-              "管理方式为“专业物业服务”或“国企托管”时必填，填企业全称。", width=26),
-        Field("service_since", "物业服务起始日期", ("进驻日期", "物业进驻日期"), "date", False,
-              "当前物业服务开始的日期，如 2021-05-01；不填视为一直有服务。", width=16),
-        Field("in_scope", "纳入统计", ("纳入考核", "是否纳入统计"), "bool", False,
-              "是否纳入“三率”统计，填“是”或“否”；不填按“是”。", default=True, width=10),
-        Field("committee_eligible", "具备组建条件", ("是否具备组建条件", "具备成立条件"), "bool",
-              False, "是否具备成立业委会（物管会）的条件，填“是”或“否”；不填按“是”。",
-              default=True, width=12),
+        Field(
+            "street",
+            "街道",
+            ("街道(乡镇)", "所属街道", "乡镇"),
+            "text",
+            True,
+            "所属街道（乡镇）的全称。",
+            width=14,
+        ),
+        Field(
+            "community",
+            "社区",
+            ("社区(村)", "所属社区", "村(社区)"),
+            "text",
+            True,
+            "所属社区（村）的全称。",
+            width=14,
+        ),
+        Field(
+            "category",
+            "小区类型",
+            ("类型", "房屋类型"),
+            "enum",
+            False,
+            "从下拉列表选择；不填按“其他”。",
+            enum="category",
+            default="其他",
+            width=12,
+        ),
+        Field(
+            "households",
+            "总户数",
+            ("户数", "住户数"),
+            "int",
+            True,
+            "小区总户数，填整数。",
+            width=10,
+        ),
+        Field(
+            "management_mode",
+            "物业管理方式",
+            ("管理方式", "物业服务方式"),
+            "enum",
+            True,
+            "从下拉列表选择当前的物业管理方式。",
+            enum="management_mode",
+            width=16,
+        ),
+        Field(
+            "service_company",
+            "物业服务企业",
+            ("物业公司", "物业服务企业名称", "物业服务人"),
+            "text",
+            False,
+            "管理方式为“专业物业服务”或“国企托管”时必填，填企业全称。",
+            width=26,
+        ),
+        Field(
+            "service_since",
+            "物业服务起始日期",
+            ("进驻日期", "物业进驻日期"),
+            "date",
+            False,
+            "当前物业服务开始的日期，如 2021-05-01；不填视为一直有服务。",
+            width=16,
+        ),
+        Field(
+            "in_scope",
+            "纳入统计",
+            ("纳入考核", "是否纳入统计"),
+            "bool",
+            False,
+            "是否纳入“三率”统计，填“是”或“否”；不填按“是”。",
+            default=True,
+            width=10,
+        ),
+        Field(
+            "committee_eligible",
+            "具备组建条件",
+            ("是否具备组建条件", "具备成立条件"),
+            "bool",
+            False,
+            "是否具备成立业委会（物管会）的条件，填“是”或“否”；不填按“是”。",
+            default=True,
+            width=12,
+        ),
         Field("note", "备注", (), "text", False, "其他需要说明的情况。", width=20),
     ),
 )
@@ -146,32 +226,105 @@ COMPOUNDS = Roster(
 COMMITTEES = Roster(
     key="committees",
     label="业委会",
-    sheet_aliases=("业委会", "业委会(物管会)", "业主委员会", "物管会", "业委会台账",
-                   "业委会(物管会)组建情况"),
+    sheet_aliases=(
+        "业委会",
+        "业委会(物管会)",
+        "业主委员会",
+        "物管会",
+        "业委会台账",
+        "业委会(物管会)组建情况",
+    ),
     id_field="committee_id",
     fields=(
-        Field("committee_id", "组织编号", ("业委会编号", "委员会编号"), "id", True,
-              "业委会（物管会）的唯一编号。", width=12),
-        Field("compound_id", "小区编号", ("所属小区编号",), "id", True,
-              "所在小区的编号，须与“小区”表一致。", width=12),
-        Field("kind", "类型", ("组织类型", "委员会类型"), "enum", True,
-              "业主委员会或物业管理委员会。", enum="committee_kind", width=16),
-        Field("founded", "成立日期", ("成立时间", "选举日期"), "date", True,
-              "选举产生（成立）的日期。", width=12),
-        Field("term_end", "任期届满日期", ("届满日期", "任期截止日期"), "date", True,
-              "本届任期届满的日期。", width=14),
-        Field("dissolved", "撤销日期", ("解散日期", "终止日期"), "date", False,
-              "撤销（解散）的日期；仍在运行的不填。", width=12),
+        Field(
+            "committee_id",
+            "组织编号",
+            ("业委会编号", "委员会编号"),
+            "id",
+            True,
+            "业委会（物管会）的唯一编号。",
+            width=12,
+        ),
+        Field(
+            "compound_id",
+            "小区编号",
+            ("所属小区编号",),
+            "id",
+            True,
+            "所在小区的编号，须与“小区”表一致。",
+            width=12,
+        ),
+        Field(
+            "kind",
+            "类型",
+            ("组织类型", "委员会类型"),
+            "enum",
+            True,
+            "业主委员会或物业管理委员会。",
+            enum="committee_kind",
+            width=16,
+        ),
+        Field(
+            "founded",
+            "成立日期",
+            ("成立时间", "选举日期"),
+            "date",
+            True,
+            "选举产生（成立）的日期。",
+            width=12,
+        ),
+        Field(
+            "term_end",
+            "任期届满日期",
+            ("届满日期", "任期截止日期"),
+            "date",
+            True,
+            "本届任期届满的日期。",
+            width=14,
+        ),
+        Field(
+            "dissolved",
+            "撤销日期",
+            ("解散日期", "终止日期"),
+            "date",
+            False,
+            "撤销（解散）的日期；仍在运行的不填。",
+            width=12,
+        ),
         Field("members", "委员人数", ("委员数",), "int", True, "委员总人数，填整数。", width=10),
-        Field("party_members", "党员人数", ("中共党员人数", "其中党员"), "int", True,
-              "委员中的中共党员人数，不得超过委员人数。", not_above="members", width=10),
-        Field("cross_appointed", "交叉任职人数", ("社区两委交叉任职人数",), "int", False,
-              "与社区“两委”交叉任职的委员人数，不得超过委员人数。", not_above="members",
-              width=14),
-        Field("chair", "主任姓名", ("主任",), "text", False,
-              "主任姓名（个人信息，报告中默认不显示）。", personal=True, width=10),
-        Field("chair_is_party_member", "主任是否党员", (), "bool", False, "填“是”或“否”。",
-              width=12),
+        Field(
+            "party_members",
+            "党员人数",
+            ("中共党员人数", "其中党员"),
+            "int",
+            True,
+            "委员中的中共党员人数，不得超过委员人数。",
+            not_above="members",
+            width=10,
+        ),
+        Field(
+            "cross_appointed",
+            "交叉任职人数",
+            ("社区两委交叉任职人数",),
+            "int",
+            False,
+            "与社区“两委”交叉任职的委员人数，不得超过委员人数。",
+            not_above="members",
+            width=14,
+        ),
+        Field(
+            "chair",
+            "主任姓名",
+            ("主任",),
+            "text",
+            False,
+            "主任姓名（个人信息，报告中默认不显示）。",
+            personal=True,
+            width=10,
+        ),
+        Field(
+            "chair_is_party_member", "主任是否党员", (), "bool", False, "填“是”或“否”。", width=12
+        ),
         Field("filed", "备案日期", (), "date", False, "向街道备案的日期。", width=12),
     ),
 )
@@ -182,26 +335,77 @@ PARTY_ORGS = Roster(
     sheet_aliases=("党组织", "党组织台账", "党组织建设情况", "党组织覆盖"),
     id_field="org_id",
     fields=(
-        Field("org_id", "党组织编号", ("编号",), "id", True, "党组织（或党建指导员）的唯一编号。",
-              width=12),
+        Field(
+            "org_id",
+            "党组织编号",
+            ("编号",),
+            "id",
+            True,
+            "党组织（或党建指导员）的唯一编号。",
+            width=12,
+        ),
         Field("name", "党组织名称", ("名称",), "text", True, "党组织的全称。", width=26),
-        Field("host_kind", "依托类型", ("依托单位类型", "覆盖对象类型"), "enum", True,
-              "依托物业服务企业（项目）、业主委员会或物业管理委员会。", enum="host_kind",
-              width=16),
-        Field("host_ref", "依托对象编号", ("覆盖对象编号", "依托对象"), "idlist", True,
-              "依托业委会的填组织编号或小区编号；依托物业服务企业的填所服务小区的编号，"
-              "联合组建可填多个，用顿号或逗号分隔。", width=20),
-        Field("form", "组织形式", ("组建方式", "覆盖方式"), "enum", True,
-              "单独组建、联合组建、功能型党组织、挂靠组建，或派驻党建指导员（工作覆盖）。",
-              enum="org_form", width=16),
-        Field("founded", "成立日期", ("成立时间", "派驻日期"), "date", True,
-              "党组织成立（或指导员派驻）的日期。", width=12),
-        Field("dissolved", "撤销日期", ("撤销时间",), "date", False, "撤销的日期；仍存在的不填。",
-              width=12),
-        Field("party_members", "正式党员人数", ("党员人数",), "int", False, "正式党员人数。",
-              width=12),
-        Field("secretary", "书记姓名", ("书记", "党建指导员"), "text", False,
-              "书记或党建指导员姓名（个人信息，报告中默认不显示）。", personal=True, width=10),
+        Field(
+            "host_kind",
+            "依托类型",
+            ("依托单位类型", "覆盖对象类型"),
+            "enum",
+            True,
+            "依托物业服务企业（项目）、业主委员会或物业管理委员会。",
+            enum="host_kind",
+            width=16,
+        ),
+        Field(
+            "host_ref",
+            "依托对象编号",
+            ("覆盖对象编号", "依托对象"),
+            "idlist",
+            True,
+            "依托业委会的填组织编号或小区编号；依托物业服务企业的填所服务小区的编号，"
+            "联合组建可填多个，用顿号或逗号分隔。",
+            width=20,
+        ),
+        Field(
+            "form",
+            "组织形式",
+            ("组建方式", "覆盖方式"),
+            "enum",
+            True,
+            "单独组建、联合组建、功能型党组织、挂靠组建，或派驻党建指导员（工作覆盖）。",
+            enum="org_form",
+            width=16,
+        ),
+        Field(
+            "founded",
+            "成立日期",
+            ("成立时间", "派驻日期"),
+            "date",
+            True,
+            "党组织成立（或指导员派驻）的日期。",
+            width=12,
+        ),
+        Field(
+            "dissolved",
+            "撤销日期",
+            ("撤销时间",),
+            "date",
+            False,
+            "撤销的日期；仍存在的不填。",
+            width=12,
+        ),
+        Field(
+            "party_members", "正式党员人数", ("党员人数",), "int", False, "正式党员人数。", width=12
+        ),
+        Field(
+            "secretary",
+            "书记姓名",
+            ("书记", "党建指导员"),
+            "text",
+            False,
+            "书记或党建指导员姓名（个人信息，报告中默认不显示）。",
+            personal=True,
+            width=10,
+        ),
     ),
 )
 
@@ -226,7 +430,7 @@ def norm_label(text: object) -> str:
     return s.lower()
 
 
-@lru_cache(maxsize=None)
+@cache
 def header_index(roster_key: str) -> dict[str, str]:
     """Normalised header label or alias -> field key, for one roster."""
     roster = ROSTER_BY_KEY[roster_key]
@@ -237,7 +441,7 @@ def header_index(roster_key: str) -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def sheet_index() -> dict[str, str]:
     """Normalised sheet name -> roster key."""
     out: dict[str, str] = {}
@@ -251,7 +455,7 @@ def _norm_value(text: str) -> str:
     return _SPACE_RE.sub("", unicodedata.normalize("NFKC", text))
 
 
-@lru_cache(maxsize=None)
+@cache
 def enum_index(enum: str) -> dict[str, str]:
     """Normalised accepted value -> canonical value, for one enumeration."""
     out: dict[str, str] = {}
@@ -261,7 +465,7 @@ def enum_index(enum: str) -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def bool_index() -> dict[str, bool]:
     out: dict[str, bool] = {}
     for v in BOOL_TRUE:

@@ -1,0 +1,268 @@
+"""Command line: parse options, call one library function, render, return an exit code.
+
+Heavy modules (pandas, the readers, openpyxl) are imported inside the commands so that
+`sanlv --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from . import __version__
+
+app = typer.Typer(
+    name="sanlv",
+    help="三率：党建引领物业管理“三率”（业委会组建率、物业服务覆盖率、党的组织覆盖率）台账校验与统计报告。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+config_app = typer.Typer(help="配置文件（口径）相关命令。", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+
+T = TypeVar("T")
+
+Files = Annotated[
+    list[Path],
+    typer.Argument(help="台账文件（xlsx/xlsm/xls/ods/csv）或文件夹，可多个。", show_default=False),
+]
+AsOf = Annotated[
+    str | None, typer.Option("--as-of", help="统计截止日期，如 2026-10-31；默认今天。")
+]
+Period = Annotated[
+    str | None, typer.Option("--period", help="统计月份，如 2026-10（取该月最后一天）。")
+]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="口径配置文件 sanlv.toml。")]
+Format = Annotated[str, typer.Option("--format", help="输出格式：table（终端表格）或 json。")]
+Debug = Annotated[bool, typer.Option("--debug", help="出错时显示完整的技术信息。")]
+MaxUnzipped = Annotated[
+    int, typer.Option("--max-unzipped-mb", help="xlsx 解压后大小上限（MB），防止压缩炸弹。")
+]
+
+
+class UsageProblem(Exception):
+    """A bad option value: exit 2 with the message."""
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"错误：{message}", err=True)
+
+
+def run_guarded(debug: bool, fn: Callable[[], int]) -> int:
+    """Run a command body; expected failures become one Chinese line and exit 2."""
+    from .issues import InputError
+
+    try:
+        from .config import ConfigError
+    except ImportError:  # pragma: no cover - config module always ships
+        ConfigError = InputError  # type: ignore[misc,assignment]
+    try:
+        return fn()
+    except (InputError, ConfigError, UsageProblem) as exc:
+        if debug:
+            raise
+        _fail(getattr(exc, "message", None) or str(exc))
+        return 2
+    except KeyboardInterrupt:
+        _fail("已中断，未写出任何不完整的文件。")
+        return 130
+    except OSError as exc:
+        if debug:
+            raise
+        name = getattr(exc, "filename", "") or ""
+        _fail(
+            f"无法读写文件 {name}：{exc.strerror or exc}。如文件正在 Excel 中打开，请先关闭或换一个路径。"
+        )
+        return 2
+    except Exception as exc:  # last resort: never a traceback for the user
+        if debug:
+            raise
+        _fail(f"内部错误（{type(exc).__name__}），请加 --debug 重新运行并把输出反馈给开发者。")
+        return 2
+
+
+def parse_as_of(as_of: str | None, period: str | None) -> date:
+    """--as-of DATE or --period YYYY-MM (last day of that month); default today."""
+    import calendar
+    import re
+
+    if as_of and period:
+        raise UsageProblem("--as-of 与 --period 只能二选一。")
+    if period:
+        m = re.fullmatch(r"(\d{4})-?(\d{1,2})", period.strip())
+        if not m or not 1 <= int(m.group(2)) <= 12:
+            raise UsageProblem(f"--period 的值“{period}”无效，应为 YYYY-MM，如 2026-10。")
+        y, mo = int(m.group(1)), int(m.group(2))
+        return date(y, mo, calendar.monthrange(y, mo)[1])
+    if as_of:
+        m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", as_of.strip())
+        try:
+            if not m:
+                raise ValueError
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            raise UsageProblem(
+                f"--as-of 的值“{as_of}”不是有效日期，应为 YYYY-MM-DD，如 2026-10-31。"
+            ) from None
+    return date.today()
+
+
+def check_format(fmt: str) -> str:
+    if fmt not in ("table", "json"):
+        raise UsageProblem(f"--format 只能是 table 或 json，不能是“{fmt}”。")
+    return fmt
+
+
+def check_output(output: Path | None, inputs: list[Path], suffixes: tuple[str, ...]) -> None:
+    """Refuse an output that is an input, or that has the wrong suffix."""
+    if output is None:
+        return
+    if output.suffix.lower() not in suffixes:
+        raise UsageProblem(f"输出文件 {output.name} 的扩展名应为 {'、'.join(suffixes)}。")
+    out = output.resolve()
+    for p in inputs:
+        if p.exists() and (
+            p.resolve() == out or (p.is_dir() and out.parent == p.resolve() and False)
+        ):
+            raise UsageProblem(
+                f"输出文件 {output} 与输入文件相同，为保护原始台账已拒绝写入，请换一个文件名。"
+            )
+
+
+def _print_json(data: Any) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+@app.command()
+def template(
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出的模板文件。")] = Path(
+        "三率台账模板.xlsx"
+    ),
+    debug: Debug = False,
+) -> None:
+    """生成空白台账模板（小区、业委会、党组织三张表，带下拉选项和填写说明）。"""
+
+    def body() -> int:
+        from .template import write_template
+        from .write import atomic_output
+
+        check_output(output, [], (".xlsx",))
+        with atomic_output(output) as tmp:
+            write_template(tmp)
+        typer.echo(f"已生成模板：{output}")
+        return 0
+
+    raise typer.Exit(run_guarded(debug, body))
+
+
+@app.command()
+def validate(
+    files: Files,
+    as_of: AsOf = None,
+    period: Period = None,
+    config: ConfigOpt = None,
+    fmt: Format = "table",
+    regions: Annotated[
+        Path | None,
+        typer.Option("--regions", help="官方街道、社区名单（xlsx/csv，两列：街道、社区）。"),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", help="把问题清单写入 .xlsx 或 .csv 文件。")
+    ] = None,
+    annotate: Annotated[
+        Path | None,
+        typer.Option("--annotate", help="写出一份标注了问题单元格的台账副本（.xlsx）。"),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="有警告也视为不通过。")] = False,
+    max_unzipped_mb: MaxUnzipped = 2048,
+    debug: Debug = False,
+) -> None:
+    """校验台账：逐项检查并指出具体单元格。无错误退出码 0，有错误 1，无法运行 2。"""
+
+    def body() -> int:
+        from . import console
+        from .config import load_config
+        from .validate import run_validate
+
+        check_format(fmt)
+        check_output(output, files, (".xlsx", ".csv"))
+        check_output(annotate, files, (".xlsx",))
+        day = parse_as_of(as_of, period)
+        cfg = load_config(config)
+        result = run_validate(
+            files, cfg, day, regions=regions, max_unzipped=max_unzipped_mb * 1024**2
+        )
+        if output is not None:
+            from .write import write_issues
+
+            write_issues(result, output)
+        if annotate is not None:
+            from .annotate import annotate_inputs
+
+            annotate_inputs(result, annotate)
+        if fmt == "json":
+            _print_json(result.to_json())
+        else:
+            console.print_validation(result, strict=strict)
+            if output is not None:
+                typer.echo(f"问题清单已写入：{output}", err=True)
+            if annotate is not None:
+                typer.echo(f"标注副本已写入：{annotate}", err=True)
+        return result.exit_code(strict)
+
+    raise typer.Exit(run_guarded(debug, body))
+
+
+@config_app.command("init")
+def config_init(
+    output: Annotated[Path, typer.Option("-o", "--output", help="写出的配置文件。")] = Path(
+        "sanlv.toml"
+    ),
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件。")] = False,
+    debug: Debug = False,
+) -> None:
+    """写出默认口径配置文件 sanlv.toml（带中文注释）。"""
+
+    def body() -> int:
+        from .config import default_toml
+        from .write import atomic_output
+
+        if output.exists() and not force:
+            raise UsageProblem(f"{output} 已存在；如要覆盖请加 --force。")
+        with atomic_output(output) as tmp:
+            Path(tmp).write_text(default_toml(), encoding="utf-8")
+        typer.echo(f"已写出默认配置：{output}")
+        return 0
+
+    raise typer.Exit(run_guarded(debug, body))
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"sanlv {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本号。")
+    ] = False,
+) -> None:
+    """三率台账工具。"""
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,51 @@
+"""Problems as data: the issue record every stage yields, and the one exception for inputs
+that cannot be read at all."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+SEVERITIES = (ERROR, WARNING, INFO)
+
+
+@dataclass(slots=True)
+class Issue:
+    code: str
+    severity: str
+    message: str
+    file: str = ""
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+    cell: str = ""
+    value: str = ""
+    hint: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class InputError(Exception):
+    """An input that cannot be read at all. `message` is one Chinese line for the user."""
+
+    def __init__(self, code: str, message: str, file: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.file = file
+
+    def to_issue(self) -> Issue:
+        return Issue(self.code, ERROR, self.message, file=self.file)
+
+
+def col_letter(index: int) -> str:
+    """0-based column index -> Excel column letters (0 -> A, 27 -> AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
