@@ -259,3 +259,68 @@ def test_docs_fields_markdown_covers_every_field() -> None:
             assert f"| `{f.key}` | {f.label} |" in md
     assert "专业物业服务、国企托管时必填" in md
     assert "业主委员会（也可写：业委会）" in md
+
+
+def test_filled_template_reads_back_with_nothing_skipped(tmp_path):
+    """The reader reads a filled template back: every row used, no structural issue."""
+    from sanlv.normalise import load_dataset
+
+    path = tmp_path / "模板.xlsx"
+    template.write_template(path)
+    wb = openpyxl.load_workbook(path)
+    wb["小区"].append(
+        [
+            "A001",
+            "幸福家园",
+            "示例区",
+            "巷口街道",
+            "浦头社区",
+            "商品房",
+            320,
+            "专业物业服务",
+            "天利仁和物业服务股份有限公司",
+            dt.date(2020, 5, 1),
+            "是",
+            "是",
+            None,
+        ]
+    )
+    wb["小区"].append(
+        ["A002", "日华里", "示例区", "巷口街道", "浦头社区", "老旧小区", 80, "社区托管"]
+    )
+    wb["业委会"].append(
+        [
+            "Y001",
+            "A001",
+            "业主委员会",
+            dt.date(2021, 5, 1),
+            dt.date(2026, 4, 30),
+            None,
+            7,
+            4,
+            2,
+            None,
+            "是",
+            dt.date(2021, 6, 1),
+        ]
+    )
+    wb["党组织"].append(
+        [
+            "D001",
+            "幸福家园业委会党支部",
+            "业主委员会",
+            "Y001",
+            "单独组建",
+            dt.date(2021, 7, 1),
+            None,
+            4,
+            None,
+        ]
+    )
+    wb.save(path)
+    ds = load_dataset([path])
+    assert ds.rows == {"read": 4, "used": 4, "skipped": 0, "skipped_by_reason": {}}
+    assert len(ds.compounds) == 2 and len(ds.committees) == 1 and len(ds.party_orgs) == 1
+    assert [i.code for i in ds.issues if i.severity != "info"] == []
+    assert {i.sheet for i in ds.issues if i.code == "sheet-ignored"} == {"说明"}
+    assert ds.party_orgs["host_ref"].iat[0] == ("Y001",)

@@ -156,11 +156,9 @@ def template(
 
     def body() -> int:
         from .template import write_template
-        from .write import atomic_output
 
         check_output(output, [], (".xlsx",))
-        with atomic_output(output) as tmp:
-            write_template(tmp)
+        write_template(output)
         typer.echo(f"已生成模板：{output}")
         return 0
 

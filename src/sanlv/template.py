@@ -13,7 +13,6 @@ import argparse
 import datetime as dt
 import math
 import os
-import tempfile
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from . import schema
 from .schema import Field, Roster
+from .write import atomic_output
 
 DEFAULT_FILENAME = "三率台账模板.xlsx"
 INSTRUCTIONS_SHEET = "说明"
@@ -175,30 +175,12 @@ def intro_lines() -> list[str]:
 
 
 def write_template(path: str | os.PathLike[str]) -> None:
-    """Write the blank roster workbook (three roster sheets and 说明) to ``path``.
-
-    The file is written to a temporary file next to ``path`` and moved into place, so an
-    existing file is either replaced whole or left untouched.
-    """
+    """Write the blank roster workbook (three roster sheets and 说明) to ``path``, atomically."""
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         raise ValueError(f"模板只能保存为 .xlsx 文件：{target.name}")
-    directory = target.parent if str(target.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=".sanlv-template-", suffix=".xlsx", dir=directory)
-    os.close(fd)
-    try:
-        _build(tmp_name)
-        os.chmod(tmp_name, 0o666 & ~_umask())  # mkstemp creates the file private (0600)
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+    with atomic_output(target) as tmp:
+        _build(tmp)
 
 
 class _Formats:
