@@ -1,0 +1,386 @@
+"""Compute stage: the rates of SPEC section 1 on an as-of date, as numerator/denominator.
+
+Everything is computed per unit first (one row per compound, one row per Party unit) with
+whether it counted and, if not, why; the rates of every level (district, street, community,
+compound category) are sums over those rows. Column operations only: no per-row loops.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from . import schema
+from .normalise import Dataset
+
+RATE_KEYS = (
+    "committee",
+    "service",
+    "service_professional",
+    "party",
+    "party_work",
+    "party_committee",
+    "party_service",
+)
+RATE_LABELS = {
+    "committee": "业委会（物管会）组建率",
+    "service": "物业服务覆盖率",
+    "service_professional": "专业化物业服务率",
+    "party": "党的组织覆盖率",
+    "party_work": "党的组织和工作覆盖率",
+    "party_committee": "业委会（物管会）党的组织覆盖率",
+    "party_service": "物业服务项目党的组织覆盖率",
+}
+HEADLINE = ("committee", "service", "party")
+LEVELS = {"street": ["street"], "community": ["street", "community"], "category": ["category"]}
+UNIT_COMMITTEE = "committee"
+UNIT_SERVICE = "service_project"
+UNIT_LABELS = {UNIT_COMMITTEE: "业委会（物管会）", UNIT_SERVICE: "物业服务项目"}
+
+
+@dataclass(frozen=True)
+class Rate:
+    numerator: int
+    denominator: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.numerator / self.denominator if self.denominator else None
+
+    def to_dict(self) -> dict:
+        r = self.rate
+        return {
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "rate": None if r is None else round(r, 4),
+        }
+
+
+def gap(rate: Rate, target: float | None) -> int | None:
+    """Units still needed to reach the target (0 when met); None without a target."""
+    if target is None:
+        return None
+    need = math.ceil(Decimal(str(target)) * rate.denominator) - rate.numerator
+    return max(0, int(need))
+
+
+def _active(founded: pd.Series, dissolved: pd.Series, day: pd.Timestamp) -> pd.Series:
+    return (founded.notna() & (founded <= day) & (dissolved.isna() | (dissolved > day))).astype(
+        bool
+    )
+
+
+def _first_by_id(df: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Rows with an id, the first occurrence of each (duplicates are reported by checks)."""
+    df = df[df[key].notna()]
+    return df[~df[key].duplicated()]
+
+
+@dataclass
+class Computation:
+    """Per-unit status and the rates derived from it."""
+
+    as_of: date
+    config: object
+    compounds: pd.DataFrame  # one row per compound (in scope or not) with status columns
+    units: pd.DataFrame  # one row per Party unit on the date
+    committees: pd.DataFrame  # every committee with its status on the date
+
+    # --- aggregation -------------------------------------------------------------------
+
+    def counts(self, by: list[str] | None = None) -> pd.DataFrame:
+        """Numerators and denominators (`{key}_num`, `{key}_den`) per group, plus `compounds`."""
+        c = self.compounds[self.compounds["in_scope"]]
+        u = self.units
+        headline_party = (
+            "party_work_ok" if self.config.party.count_work_coverage else "party_org_ok"
+        )
+        parts = {
+            "compounds": c.assign(x=1)["x"],
+            "committee_num": c["committee_counted"].astype(int),
+            "committee_den": c["committee_in_den"].astype(int),
+            "service_num": c["service_counted"].astype(int),
+            "service_den": c["in_scope"].astype(int),
+            "service_professional_num": c["professional_counted"].astype(int),
+            "service_professional_den": c["in_scope"].astype(int),
+        }
+        cf = pd.DataFrame(parts)
+        is_comm = u["unit_kind"] == UNIT_COMMITTEE
+        uf = pd.DataFrame(
+            {
+                "party_num": u[headline_party].astype(int),
+                "party_den": 1,
+                "party_work_num": u["party_work_ok"].astype(int),
+                "party_work_den": 1,
+                "party_committee_num": (u[headline_party] & is_comm).astype(int),
+                "party_committee_den": is_comm.astype(int),
+                "party_service_num": (u[headline_party] & ~is_comm).astype(int),
+                "party_service_den": (~is_comm).astype(int),
+            },
+            index=u.index,
+        )
+        cols = list(cf.columns) + list(uf.columns)
+        if not by:
+            total = pd.concat([cf.sum(), uf.sum()]).reindex(cols).fillna(0).astype(int)
+            return total.to_frame().T
+        cg = pd.concat([c[by], cf], axis=1).groupby(by, dropna=False, sort=True).sum()
+        ug = pd.concat([u[by], uf], axis=1).groupby(by, dropna=False, sort=True).sum()
+        out = cg.join(ug, how="outer").reindex(columns=cols).fillna(0).astype(int)
+        return out.reset_index()
+
+    def rates_of(self, row: pd.Series | dict) -> dict[str, Rate]:
+        return {k: Rate(int(row[f"{k}_num"]), int(row[f"{k}_den"])) for k in RATE_KEYS}
+
+    def total(self) -> dict[str, Rate]:
+        return self.rates_of(self.counts().iloc[0])
+
+    def target(self) -> dict[str, float]:
+        t = self.config.target_for(self.as_of)
+        return dict(t.rates) if t is not None else {}
+
+    def to_json(self) -> dict:
+        """The JSON shape of SPEC section 3."""
+        target = self.target()
+
+        def entry(row: pd.Series, extra: dict) -> dict:
+            rates = self.rates_of(row)
+            d = dict(extra)
+            d["compounds"] = int(row["compounds"])
+            d.update({k: r.to_dict() for k, r in rates.items()})
+            d["target"] = {k: v for k, v in target.items() if k in rates}
+            d["met"] = {
+                k: (rates[k].rate is not None and rates[k].rate >= v)
+                for k, v in d["target"].items()
+            }
+            d["gap"] = {k: gap(rates[k], v) for k, v in d["target"].items()}
+            return d
+
+        total_row = self.counts().iloc[0]
+        streets = self.counts(["street"])
+        communities = self.counts(["street", "community"])
+        categories = self.counts(["category"])
+        ranks = self.street_ranks(streets)
+        return {
+            "as_of": self.as_of.isoformat(),
+            "total": entry(total_row, {}),
+            "streets": [
+                entry(r, {"street": _s(r["street"]), "rank": ranks.get(_s(r["street"]))})
+                for _, r in streets.iterrows()
+            ],
+            "communities": [
+                entry(r, {"street": _s(r["street"]), "community": _s(r["community"])})
+                for _, r in communities.iterrows()
+            ],
+            "categories": [
+                entry(r, {"category": _s(r["category"])}) for _, r in categories.iterrows()
+            ],
+            "config": self.config.to_dict(),
+        }
+
+    def street_ranks(self, streets: pd.DataFrame | None = None) -> dict[str, int]:
+        """Rank of each street by the mean of the three headline rates (1 = best)."""
+        streets = self.counts(["street"]) if streets is None else streets
+        score = {}
+        for _, r in streets.iterrows():
+            rates = [Rate(int(r[f"{k}_num"]), int(r[f"{k}_den"])).rate for k in HEADLINE]
+            vals = [x for x in rates if x is not None]
+            score[_s(r["street"])] = sum(vals) / len(vals) if vals else -1.0
+        order = sorted(score, key=lambda s: (-score[s], s))
+        ranks: dict[str, int] = {}
+        for i, s in enumerate(order):
+            prev = order[i - 1] if i else None
+            ranks[s] = ranks[prev] if prev is not None and score[prev] == score[s] else i + 1
+        return ranks
+
+
+def _s(v: object) -> str:
+    return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+
+
+# --- the engine -------------------------------------------------------------------------
+
+
+def compute(ds: Dataset, config, as_of: date) -> Computation:
+    """Every unit's status on `as_of` under `config`, ready to aggregate."""
+    day = pd.Timestamp(as_of)
+    cc, sc, pcfg = config.committee, config.service, config.party
+
+    comp = _first_by_id(ds.compounds, "compound_id").copy()
+    comp["in_scope"] = comp["in_scope"].fillna(True).astype(bool)
+    comp["committee_eligible"] = comp["committee_eligible"].fillna(True).astype(bool)
+    for col in ("street", "community", "category"):
+        comp[col] = comp[col].astype(object).where(comp[col].notna(), "（未填）")
+
+    # Committees and their status on the day.
+    com = _first_by_id(ds.committees, "committee_id").copy()
+    com["active"] = _active(com["founded"], com["dissolved"], day)
+    com["expired"] = com["active"] & com["term_end"].notna() & (com["term_end"] < day)
+    com["is_wgh"] = com["kind"] == schema.KIND_WGH
+    com["counts_formed"] = (
+        com["active"]
+        & com["kind"].notna()
+        & (cc.count_wuguanhui | ~com["is_wgh"])
+        & (cc.count_expired | ~com["expired"])
+    )
+    com["state"] = np.select(
+        [
+            com["founded"].isna(),
+            com["founded"] > day,
+            com["dissolved"].notna() & (com["dissolved"] <= day),
+            com["expired"] & ~com["counts_formed"],
+            com["is_wgh"] & ~com["counts_formed"],
+            com["expired"],
+        ],
+        [
+            "成立日期缺失",
+            "尚未成立",
+            "已撤销",
+            "届满未换届（口径不计入）",
+            "物管会（口径不计入）",
+            "届满未换届",
+        ],
+        default="正常",
+    )
+    com_in = com[com["compound_id"].isin(comp["compound_id"])]
+    by_comp = com_in.groupby("compound_id")
+    formed = by_comp["counts_formed"].any()
+    active_ids = (
+        com_in[com_in["active"]].groupby("compound_id")["committee_id"].agg(lambda s: "、".join(s))
+    )
+    states = com_in.groupby("compound_id")["state"].agg(lambda s: "；".join(sorted(set(s))))
+    expired_any = com_in[com_in["active"]].groupby("compound_id")["expired"].any()
+
+    cid = comp["compound_id"]
+    comp["committee_ids"] = cid.map(active_ids).fillna("")
+    comp["committee_expired"] = cid.map(expired_any).fillna(False).astype(bool)
+    comp["committee_in_den"] = comp["in_scope"] & (
+        comp["committee_eligible"] if cc.denominator == "eligible" else True
+    )
+    comp["committee_counted"] = comp["committee_in_den"] & cid.map(formed).fillna(False).astype(
+        bool
+    )
+    comp["committee_reason"] = np.select(
+        [
+            ~comp["in_scope"],
+            ~comp["committee_in_den"],
+            comp["committee_counted"],
+            cid.map(states).notna(),
+        ],
+        ["未纳入统计", "不具备组建条件（按口径不计入分母）", "", cid.map(states).fillna("")],
+        default="未成立业委会（物管会）",
+    )
+
+    # Service coverage.
+    started = comp["service_since"].isna() | (comp["service_since"] <= day)
+    mode = comp["management_mode"]
+    comp["service_counted"] = comp["in_scope"] & mode.isin(sc.covered_modes) & started
+    comp["professional_counted"] = comp["in_scope"] & mode.isin(sc.professional_modes) & started
+    comp["service_reason"] = np.select(
+        [
+            ~comp["in_scope"],
+            comp["service_counted"],
+            mode.isna(),
+            mode == schema.MODE_NONE,
+            ~mode.isin(sc.covered_modes),
+        ],
+        ["未纳入统计", "", "物业管理方式未填", "无物业管理", f"管理方式“{'{}'}”不在覆盖口径内"],
+        default="物业服务起始日期晚于统计日",
+    )
+    not_in_modes = comp["service_reason"].str.contains("{}", regex=False)
+    comp.loc[not_in_modes, "service_reason"] = [
+        f"管理方式“{m}”不在覆盖口径内" for m in mode[not_in_modes]
+    ]
+
+    # Party units: active committees of compounds in scope, and service projects.
+    scope_ids = comp.loc[comp["in_scope"], "compound_id"]
+    unit_frames = []
+    comp_attrs = comp.set_index("compound_id")[["name", "street", "community", "category"]]
+    if UNIT_COMMITTEE in pcfg.population:
+        cu = com[com["active"] & com["compound_id"].isin(scope_ids)]
+        if pcfg.committee_scope == "qualifying":
+            cu = cu[cu["party_members"].fillna(0) >= pcfg.min_members_for_org]
+        unit_frames.append(
+            pd.DataFrame(
+                {
+                    "unit_kind": UNIT_COMMITTEE,
+                    "unit_id": cu["committee_id"].to_numpy(),
+                    "compound_id": cu["compound_id"].to_numpy(),
+                    "committee_kind": cu["kind"].to_numpy(),
+                }
+            )
+        )
+    if UNIT_SERVICE in pcfg.population:
+        sp = comp[comp["in_scope"] & mode.isin(pcfg.service_project_modes) & started]
+        unit_frames.append(
+            pd.DataFrame(
+                {
+                    "unit_kind": UNIT_SERVICE,
+                    "unit_id": sp["compound_id"].to_numpy(),
+                    "compound_id": sp["compound_id"].to_numpy(),
+                    "committee_kind": None,
+                }
+            )
+        )
+    units = (
+        pd.concat(unit_frames, ignore_index=True)
+        if unit_frames
+        else pd.DataFrame(columns=["unit_kind", "unit_id", "compound_id", "committee_kind"])
+    )
+    units = units.join(comp_attrs, on="compound_id")
+    units["compound_name"] = units.pop("name")
+
+    # Attach active Party organisations to units.
+    orgs = _first_by_id(ds.party_orgs, "org_id").copy()
+    orgs["active"] = _active(orgs["founded"], orgs["dissolved"], day)
+    act = orgs[orgs["active"]]
+    links = act[["org_id", "host_kind", "host_ref", "form"]].explode("host_ref")
+    links = links[links["host_ref"].notna()].reset_index(drop=True)
+    is_company = links["host_kind"] == schema.HOST_COMPANY
+    # Service projects: host_ref lists compound ids.
+    svc_links = links[is_company].assign(unit_kind=UNIT_SERVICE, unit_id=lambda d: d["host_ref"])
+    # Committees: a committee id, or a compound id resolving to its active committee(s).
+    cl = links[~is_company & links["host_kind"].notna()]
+    com_ids = set(com["committee_id"])
+    direct = cl[cl["host_ref"].isin(com_ids)].assign(unit_id=lambda d: d["host_ref"])
+    via = cl[~cl["host_ref"].isin(com_ids)].merge(
+        com.loc[com["active"], ["compound_id", "committee_id"]],
+        left_on="host_ref",
+        right_on="compound_id",
+    )
+    via = via.assign(unit_id=via["committee_id"]).drop(columns=["compound_id", "committee_id"])
+    com_links = pd.concat([direct, via], ignore_index=True).assign(unit_kind=UNIT_COMMITTEE)
+    all_links = pd.concat(
+        [
+            svc_links[["org_id", "form", "unit_kind", "unit_id"]],
+            com_links[["org_id", "form", "unit_kind", "unit_id"]],
+        ],
+        ignore_index=True,
+    )
+    all_links["is_org"] = all_links["form"].isin(schema.ORG_FORMS)
+    all_links["is_work"] = all_links["is_org"] | (all_links["form"] == schema.FORM_INSTRUCTOR)
+    key = ["unit_kind", "unit_id"]
+    agg = all_links.groupby(key).agg(
+        org=("is_org", "any"),
+        work=("is_work", "any"),
+        org_ids=("org_id", lambda s: "、".join(dict.fromkeys(s))),
+    )
+    units = units.join(agg, on=key)
+    units["party_org_ok"] = units["org"].fillna(False).astype(bool)
+    units["party_work_ok"] = units["work"].fillna(False).astype(bool)
+    units["org_ids"] = units["org_ids"].fillna("")
+    units = units.drop(columns=["org", "work"])
+    headline = "party_work_ok" if pcfg.count_work_coverage else "party_org_ok"
+    units["party_reason"] = np.select(
+        [units[headline], units["party_work_ok"], units["org_ids"] != ""],
+        ["", "只有派驻党建指导员（工作覆盖，口径不计入组织覆盖）", "关联的党组织形式无效"],
+        default="无有效党组织",
+    )
+    units["party_counted"] = units[headline]
+
+    com_out = com.join(comp_attrs, on="compound_id")
+    return Computation(as_of, config, comp.reset_index(drop=True), units, com_out)
