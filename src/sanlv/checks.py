@@ -28,6 +28,9 @@ def check_value_missing(ds: Dataset) -> Iterator[Issue]:
             col = df[f.key]
             empty = col.isna() if f.type != "idlist" else col.map(len) == 0
             mask = (empty & ds.has_column(roster.key, f.key)).to_numpy()
+            bad = ds.invalid.get((roster.key, f.key))
+            if bad is not None:
+                mask &= ~bad
             for i in np.flatnonzero(mask):
                 yield Issue(
                     "value-missing",

@@ -192,16 +192,22 @@ def validate(
     def body() -> int:
         from . import console
         from .config import load_config
-        from .validate import run_validate
+        from .issues import InputError
+        from .validate import run_validate, unreadable_json
 
         check_format(fmt)
         check_output(output, files, (".xlsx", ".csv"))
         check_output(annotate, files, (".xlsx",))
         day = parse_as_of(as_of, period)
         cfg = load_config(config)
-        result = run_validate(
-            files, cfg, day, regions=regions, max_unzipped=max_unzipped_mb * 1024**2
-        )
+        try:
+            result = run_validate(
+                files, cfg, day, regions=regions, max_unzipped=max_unzipped_mb * 1024**2
+            )
+        except InputError as exc:
+            if fmt == "json":  # still a complete answer on stdout, with the structural issue
+                _print_json(unreadable_json(exc))
+            raise
         if output is not None:
             from .write import write_issues
 

@@ -52,6 +52,9 @@ class Dataset:
     files: list[FileInfo]
     issues: list[Issue] = field(default_factory=list)
     rows: dict[str, object] = field(default_factory=dict)
+    # (roster, field key) -> boolean mask of cells that held a value the normaliser could
+    # not read (already reported); such cells are empty in the table but not "missing".
+    invalid: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
 
     @property
     def compounds(self) -> pd.DataFrame:
@@ -246,6 +249,7 @@ def build_dataset(result: ReadResult) -> Dataset:
         sources.append(Source(t.file, t.sheet, t.roster, t.header_row, t.columns))
         by_roster[t.roster].append((len(sources) - 1, t))
     issues = list(result.issues)
+    invalid: dict[tuple[str, str], np.ndarray] = {}
     tables: dict[str, pd.DataFrame] = {}
     for roster in schema.ROSTERS:
         parts = by_roster[roster.key]
@@ -266,7 +270,10 @@ def build_dataset(result: ReadResult) -> Dataset:
         for f in roster.fields:
             col = pa.chunked_array(raw[f.key], pa.string()).to_pandas(types_mapper=None)
             col = pd.Series(col, dtype=object)
+            n_before = len(issues)
             frame[f.key] = _normalise_column(roster, f, col, df, sources, issues)
+            if len(issues) > n_before:
+                invalid[(roster.key, f.key)] = (col.notna() & pd.Series(frame[f.key]).isna()).to_numpy()
         out = pd.DataFrame(frame)
         out["_src"] = df["_src"]
         out["_row"] = df["_row"]
@@ -283,7 +290,7 @@ def build_dataset(result: ReadResult) -> Dataset:
         "skipped": len(skipped),
         "skipped_by_reason": reasons,
     }
-    return Dataset(tables, sources, result.files, issues, rows)
+    return Dataset(tables, sources, result.files, issues, rows, invalid)
 
 
 def _normalise_column(

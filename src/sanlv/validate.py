@@ -45,6 +45,16 @@ class ValidationResult:
         }
 
 
+def unreadable_json(exc) -> dict:
+    """The validate JSON for an input that could not be read at all (exit 2)."""
+    return {
+        "valid": False,
+        "counts": {"error": 1, "warning": 0, "info": 0},
+        "rows": {"read": 0, "used": 0, "skipped": 0},
+        "issues": [exc.to_issue().to_dict()],
+    }
+
+
 _ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
 
 
