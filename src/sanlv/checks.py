@@ -30,7 +30,7 @@ def check_value_missing(ds: Dataset) -> Iterator[Issue]:
             mask = (empty & ds.has_column(roster.key, f.key)).to_numpy()
             bad = ds.invalid.get((roster.key, f.key))
             if bad is not None:
-                mask &= ~bad
+                mask = mask & ~bad
             for i in np.flatnonzero(mask):
                 yield Issue(
                     "value-missing",
