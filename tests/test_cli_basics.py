@@ -53,6 +53,8 @@ def test_config_init_and_bad_config(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("[committee]\ncount_wuguanhuii = true\n", encoding="utf-8")
     data = tmp_path / "小区.csv"
-    data.write_text("小区编号,小区名称,街道,社区,总户数,物业管理方式\nA,甲,街,社,1,准物业\n", encoding="utf-8")
+    data.write_text(
+        "小区编号,小区名称,街道,社区,总户数,物业管理方式\nA,甲,街,社,1,准物业\n", encoding="utf-8"
+    )
     r = runner.invoke(app, ["validate", str(data), "--config", str(bad)])
     assert r.exit_code == 2 and "count_wuguanhuii" in r.output
