@@ -384,4 +384,6 @@ def load_dataset(paths: list[str | Path], max_unzipped: int | None = None) -> Da
     """Read and normalise the given files (folders stand for the roster files in them)."""
     from .read import MAX_UNZIPPED_BYTES, read_inputs
 
-    return build_dataset(read_inputs(paths, max_unzipped or MAX_UNZIPPED_BYTES))
+    return build_dataset(
+        read_inputs(paths, MAX_UNZIPPED_BYTES if max_unzipped is None else max_unzipped)
+    )
