@@ -75,6 +75,16 @@ def _active(founded: pd.Series, dissolved: pd.Series, day: pd.Timestamp) -> pd.S
     )
 
 
+def _join_groups(keys: pd.Series, values: pd.Series, sep: str = "、") -> pd.Series:
+    """Distinct values joined per key, in order of appearance (vectorised for the common
+    case of one value per key)."""
+    d = pd.DataFrame({"k": keys.to_numpy(), "v": values.to_numpy()}).drop_duplicates()
+    multi = d["k"].duplicated(keep=False)
+    single = d[~multi].set_index("k")["v"]
+    joined = d[multi].groupby("k", sort=False)["v"].agg(sep.join)
+    return pd.concat([single, joined])
+
+
 def _first_by_id(df: pd.DataFrame, key: str) -> pd.DataFrame:
     """Rows with an id, the first occurrence of each (duplicates are reported by checks)."""
     df = df[df[key].notna()]
@@ -249,10 +259,10 @@ def compute(ds: Dataset, config, as_of: date) -> Computation:
     com_in = com[com["compound_id"].isin(comp["compound_id"])]
     by_comp = com_in.groupby("compound_id")
     formed = by_comp["counts_formed"].any()
-    active_ids = (
-        com_in[com_in["active"]].groupby("compound_id")["committee_id"].agg(lambda s: "、".join(s))
-    )
-    states = com_in.groupby("compound_id")["state"].agg(lambda s: "；".join(sorted(set(s))))
+    act_in = com_in[com_in["active"]]
+    active_ids = _join_groups(act_in["compound_id"], act_in["committee_id"])
+    by_state = com_in.sort_values("state")
+    states = _join_groups(by_state["compound_id"], by_state["state"], "；")
     expired_any = com_in[com_in["active"]].groupby("compound_id")["expired"].any()
 
     cid = comp["compound_id"]
@@ -364,12 +374,11 @@ def compute(ds: Dataset, config, as_of: date) -> Computation:
     all_links["is_org"] = all_links["form"].isin(schema.ORG_FORMS)
     all_links["is_work"] = all_links["is_org"] | (all_links["form"] == schema.FORM_INSTRUCTOR)
     key = ["unit_kind", "unit_id"]
-    agg = all_links.groupby(key).agg(
-        org=("is_org", "any"),
-        work=("is_work", "any"),
-        org_ids=("org_id", lambda s: "、".join(dict.fromkeys(s))),
-    )
+    agg = all_links.groupby(key).agg(org=("is_org", "any"), work=("is_work", "any"))
+    link_key = all_links["unit_kind"] + "\x1f" + all_links["unit_id"]
+    org_ids = _join_groups(link_key, all_links["org_id"])
     units = units.join(agg, on=key)
+    units["org_ids"] = (units["unit_kind"] + "\x1f" + units["unit_id"]).map(org_ids)
     units["party_org_ok"] = units["org"].fillna(False).astype(bool)
     units["party_work_ok"] = units["work"].fillna(False).astype(bool)
     units["org_ids"] = units["org_ids"].fillna("")

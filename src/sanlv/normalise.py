@@ -102,7 +102,11 @@ def _arrow(s: pd.Series | pa.Array | pa.ChunkedArray) -> pa.Array:
 
 
 def _obj(arr: pa.Array) -> pd.Series:
-    """A pyarrow string array as an object Series of str / None."""
+    """A pyarrow string array as an object Series of str / None.
+
+    Object dtype on purpose: pandas' hash-based isin/map/groupby are fast on it, while the
+    Arrow-backed string dtype falls back to Python loops in some of them.
+    """
     return pd.Series(arr.to_numpy(zero_copy_only=False), dtype=object)
 
 
@@ -117,7 +121,9 @@ def _clean(s, fold_spaces: bool = False) -> pa.Array:
     if not pc.all(pc.string_is_ascii(a)).as_py():
         a = pc.utf8_normalize(a, "NFKC")
     a = pc.utf8_trim_whitespace(a)
-    if fold_spaces:
+    if fold_spaces and any(
+        pc.any(pc.match_substring(a, ch)).as_py() for ch in ("  ", "\n", "\t", "\r")
+    ):
         a = pc.replace_substring_regex(a, r"\s{2,}|[\t\r\n]", " ")
     return pc.if_else(pc.equal(pc.utf8_length(a), 0), pa.scalar(None, pa.string()), a)
 
@@ -186,9 +192,9 @@ def norm_date(s) -> tuple[pd.Series, pd.Series, pd.Series]:
     )
     shape_ok = pc.match_substring_regex(t, r"^(19|20|21)\d{2}-\d{2}-\d{2}( 00:00:00)?$")
     iso_ok_a = pc.fill_null(pc.and_(pc.is_valid(iso), shape_ok), False)
-    # strptime rolls 2021-02-30 over to March: keep only dates that print back the same.
-    printed = pc.strftime(pc.if_else(iso_ok_a, iso, pa.scalar(None, iso.type)), format="%Y-%m-%d")
-    iso_ok_a = pc.fill_null(pc.equal(printed, pc.utf8_slice_codeunits(t, 0, 10)), False)
+    # strptime rolls 2021-02-30 over to March: keep only dates whose day is the one typed.
+    typed_day = pc.cast(pc.if_else(iso_ok_a, pc.utf8_slice_codeunits(t, 8, 10), "0"), pa.int64())
+    iso_ok_a = pc.fill_null(pc.and_(iso_ok_a, pc.equal(pc.day(iso), typed_day)), False)
     iso_ok = _mask(iso_ok_a)
     iso = pc.if_else(iso_ok_a, iso, pa.scalar(None, iso.type))
     out[iso_ok] = pd.Series(iso.to_pandas()).astype("datetime64[ns]")[iso_ok]
