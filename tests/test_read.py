@@ -183,3 +183,23 @@ def test_unreadable_inputs(tmp_path, name, content, code):
         load_dataset([path])
     assert err.value.code == code
     assert name in err.value.message
+
+
+def test_vertically_merged_cells_fill_down(tmp_path):
+    """街道/社区 merged over several rows apply to every row they span."""
+    rows = [
+        COMPOUND_HEADER,
+        ["A1", "甲", "巷口街道", "浦头社区", "商品房", 10, "准物业", None],
+        ["A2", "乙", None, None, "商品房", 10, "准物业", None],
+        ["A3", "丙", None, "东园社区", "商品房", 10, "准物业", None],
+        ["合计", None, None, None, None, 30],
+        ["填表说明：……"],
+        [None],
+    ]
+    path = write_xlsx(
+        tmp_path / "a.xlsx", {"小区": rows}, merges={"小区": ["C2:C4", "D2:D3", "A6:H7"]}
+    )
+    ds = load_dataset([path])
+    assert ds.compounds["street"].tolist() == ["巷口街道"] * 3
+    assert ds.compounds["community"].tolist() == ["浦头社区", "浦头社区", "东园社区"]
+    assert ds.rows["used"] == 3 and ds.rows["skipped"] == 2

@@ -273,7 +273,9 @@ def build_dataset(result: ReadResult) -> Dataset:
             n_before = len(issues)
             frame[f.key] = _normalise_column(roster, f, col, df, sources, issues)
             if len(issues) > n_before:
-                invalid[(roster.key, f.key)] = (col.notna() & pd.Series(frame[f.key]).isna()).to_numpy()
+                invalid[(roster.key, f.key)] = (
+                    col.notna() & pd.Series(frame[f.key]).isna()
+                ).to_numpy()
         out = pd.DataFrame(frame)
         out["_src"] = df["_src"]
         out["_row"] = df["_row"]
@@ -382,4 +384,6 @@ def load_dataset(paths: list[str | Path], max_unzipped: int | None = None) -> Da
     """Read and normalise the given files (folders stand for the roster files in them)."""
     from .read import MAX_UNZIPPED_BYTES, read_inputs
 
-    return build_dataset(read_inputs(paths, max_unzipped or MAX_UNZIPPED_BYTES))
+    return build_dataset(
+        read_inputs(paths, MAX_UNZIPPED_BYTES if max_unzipped is None else max_unzipped)
+    )
