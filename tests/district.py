@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import openpyxl
+
 from .helpers import write_xlsx
 
 D = dt.date
@@ -102,8 +104,10 @@ def write_district(
     committees: list[list] | None = None,
     orgs: list[list] | None = None,
 ) -> Path:
-    """One workbook with the three roster sheets (defaults: the district above)."""
-    return write_xlsx(
+    """One workbook with the three roster sheets (defaults: the district above).
+
+    Text starting with "=" is stored as text, the way a user's typed name would be."""
+    write_xlsx(
         path,
         {
             "小区": [COMPOUND_HEADER, *(COMPOUNDS if compounds is None else compounds)],
@@ -111,3 +115,11 @@ def write_district(
             "党组织": [ORG_HEADER, *(ORGS if orgs is None else orgs)],
         },
     )
+    wb = openpyxl.load_workbook(path)
+    for ws in wb:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
+    wb.save(path)
+    return path
