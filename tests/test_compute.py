@@ -10,8 +10,10 @@ import json
 import math
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from sanlv.compute import Rate, compute, gap
+from sanlv.compute import RATE_KEYS, Rate, compute, gap
 from sanlv.config import Config, Target
 from sanlv.normalise import load_dataset
 
@@ -396,3 +398,65 @@ def test_inputs_are_not_modified(ds):
     compute(ds, cfg(committee={"denominator": "eligible"}), AS_OF)
     for k, v in ds.tables.items():
         assert v.equals(before[k])
+
+
+# --- properties over synthetic districts ------------------------------------------------------
+
+CONFIGS = [
+    Config(),
+    cfg(
+        committee={"denominator": "eligible", "count_expired": False, "count_wuguanhui": False},
+        party={"count_work_coverage": True, "committee_scope": "qualifying"},
+        service={"covered_modes": ("专业物业服务",)},
+    ),
+    cfg(party={"population": ("service_project",)}),
+]
+
+
+@settings(
+    max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    n=st.integers(min_value=12, max_value=50),
+    seed=st.integers(min_value=0, max_value=10_000),
+    streets=st.integers(min_value=1, max_value=2),
+    config=st.sampled_from(CONFIGS),
+)
+def test_synthetic_district_properties(tmp_path, n, seed, streets, config):
+    from sanlv.synth import make_district, write_street_ledger, write_workbook
+
+    district = make_district(n, seed, n_streets=streets)
+    folder = tmp_path / f"{n}-{seed}-{streets}"
+    folder.mkdir()
+    write_workbook(district, folder / "全区.xlsx")
+    base = compute(load_dataset([folder / "全区.xlsx"]), config, AS_OF)
+    j = base.to_json()
+
+    # shuffling rows changes nothing (the rows of every roster, with their origins)
+    ds = load_dataset([folder / "全区.xlsx"])
+    shuffled = dataclasses.replace(
+        ds,
+        tables={
+            k: v.sample(frac=1, random_state=seed).reset_index(drop=True)
+            for k, v in ds.tables.items()
+        },
+    )
+    assert compute(shuffled, config, AS_OF).to_json() == j
+
+    # the street files read together give the same figures
+    names = sorted({c["street"] for c in district["compounds"]})
+    parts = []
+    for i, street in enumerate(names):
+        parts.append(folder / f"街道{i}.xlsx")
+        write_street_ledger(district, street, parts[-1])
+    assert compute(load_dataset(parts), config, AS_OF).to_json() == j
+
+    # totals are the sums over streets, and every rate is a share
+    total = base.counts().iloc[0]
+    sums = base.counts(["street"]).drop(columns=["street"]).sum()
+    assert (sums == total[sums.index]).all()
+    for entry in [j["total"], *j["streets"], *j["communities"], *j["categories"]]:
+        for key in RATE_KEYS:
+            r = entry[key]
+            assert 0 <= r["numerator"] <= r["denominator"]
+            assert r["rate"] is None or 0 <= r["rate"] <= 1

@@ -241,7 +241,10 @@ def report(
     ] = None,
     previous: Annotated[
         list[Path] | None,
-        typer.Option("--previous", help="上期台账文件，用于计算环比变化；可重复给出。"),
+        typer.Option(
+            "--previous",
+            help="上期台账文件（按上月最后一天统计），用于计算各率比上期的变化；可重复给出。",
+        ),
     ] = None,
     include_personal: Annotated[
         bool, typer.Option("--include-personal", help="报告中包含主任、书记等个人姓名。")
@@ -270,7 +273,9 @@ def report(
 
             prev_ds = _load_with_compounds(load_dataset, previous, limit, "上期")
             prev = compute(prev_ds, cfg, previous_as_of(day))
-        issues = list(ds.issues)
+        from .checks import run_checks
+
+        issues = ds.issues + run_checks(ds, cfg, day)
         if output is not None:
             from .report import write_report
 

@@ -351,8 +351,7 @@ def todo_frame(comp: Computation, include_personal: bool = False) -> pd.DataFram
         )
     )
     com = comp.committees
-    in_scope = set(c.loc[c["in_scope"], "compound_id"])
-    exp = com[com["expired"].astype(bool) & com["compound_id"].isin(in_scope)]
+    exp = com[com["expired"].astype(bool) & com["compound_id"].isin(c["compound_id"])]
     overdue = (pd.Timestamp(comp.as_of) - exp["term_end"]).dt.days
     frames.append(
         pd.DataFrame(
