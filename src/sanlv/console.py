@@ -88,14 +88,18 @@ def print_report(comp, ds, issues: list, console: Console | None = None) -> None
     data = comp.to_json()
     target = data["total"]["target"]
     t = comp.config.target_for(comp.as_of)
-    short = {"committee": "业委会组建率", "service": "物业服务覆盖率", "party": "党组织覆盖率"}
+    short = {
+        "committee": "业委会\n组建率",
+        "service": "物业\n覆盖率",
+        "party": "党组织\n覆盖率",
+    }
     table = Table(title=f"“三率”统计（截至 {comp.as_of.isoformat()}）", show_lines=False)
-    table.add_column("街道")
+    table.add_column("街道", no_wrap=True)
     table.add_column("小区数", justify="right")
     for key in HEADLINE:
         table.add_column(short[key], justify="right")
     table.add_column("排名", justify="right")
-    table.add_column("差距（个）\n业委会/物业/党组织", justify="right")
+    table.add_column("差距（个）\n业委会/物业/党组织", justify="right", no_wrap=True)
     for s in data["streets"]:
         table.add_row(
             s["street"],
@@ -114,6 +118,8 @@ def print_report(comp, ds, issues: list, console: Console | None = None) -> None
         _gap_cell(total, HEADLINE),
     )
     console.print(table)
+    if not total["compounds"]:
+        console.print("[yellow]小区台账中没有纳入统计的小区，各率无法计算（显示为“—”）。[/yellow]")
     if t is not None and target:
         goals = "，".join(f"{RATE_LABELS[k]} {target[k] * 100:g}%" for k in HEADLINE if k in target)
         console.print(

@@ -73,7 +73,7 @@ class _Sheet:
         s = "" if value is None else str(value)
         self.ws.write_string(r, c, s, self.fmts.get(fmt) if fmt else None)
         if fit:
-            self.fit(c, s)
+            self.fit(c, s, cap=12 if fmt == "head" else 60)  # headers wrap
 
     def number(self, r: int, c: int, value: float | int | None, fmt: str | None = None) -> None:
         if value is None or (isinstance(value, float) and pd.isna(value)):
@@ -173,6 +173,7 @@ def _overview(wb, fmts, comp: Computation, data: dict, prev: dict | None, distri
     ws.merge_range(h1, rank_col, h2, rank_col, "综合排名", fmts["head"])
     sh.fit(rank_col, "综合排名")
     ws.set_row(h1, 30)
+    ws.set_row(h2, 30)
 
     prev_streets = {s["street"]: s for s in prev["streets"]} if prev else {}
     rows = [(s["street"], s, prev_streets.get(s["street"]), False) for s in data["streets"]]
@@ -286,6 +287,7 @@ def _communities(wb, fmts, data: dict) -> None:
         for j, label in enumerate(["分子", "分母", "比率"]):
             sh.text(h2, c + j, label, "head")
     ws.set_row(h1, 42)
+    ws.set_row(h2, 20)
     for r, entry in enumerate(data["communities"], start=h2 + 1):
         sh.text(r, 0, entry["street"], "cell")
         sh.text(r, 1, entry["community"], "cell")
