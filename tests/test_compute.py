@@ -414,10 +414,10 @@ CONFIGS = [
 
 
 @settings(
-    max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=2, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    n=st.integers(min_value=12, max_value=50),
+    n=st.integers(min_value=12, max_value=40),
     seed=st.integers(min_value=0, max_value=10_000),
     streets=st.integers(min_value=1, max_value=2),
     config=st.sampled_from(CONFIGS),
