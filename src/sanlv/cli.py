@@ -139,7 +139,8 @@ def check_output(output: Path | None, inputs: list[Path], suffixes: tuple[str, .
 def _print_json(data: Any) -> None:
     import json
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    # No indent: the C encoder is used only then (a city-wide report is tens of MB).
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
 
 
 # --- commands -------------------------------------------------------------------------------

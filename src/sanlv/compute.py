@@ -75,6 +75,14 @@ def _active(founded: pd.Series, dissolved: pd.Series, day: pd.Timestamp) -> pd.S
     )
 
 
+def isin(s: pd.Series, values) -> pd.Series:
+    """`s.isin(values)` on object dtype: pandas' Arrow-backed "str" dtype loops in Python
+    there (about 2 s per 100k rows); the object hash table takes milliseconds."""
+    if s.dtype != object:
+        s = s.astype(object)
+    return s.isin(values)
+
+
 def _join_groups(keys: pd.Series, values: pd.Series, sep: str = "、") -> pd.Series:
     """Distinct values joined per key, in order of appearance (vectorised for the common
     case of one value per key)."""
@@ -166,7 +174,7 @@ class Computation:
         """The JSON shape of SPEC section 3."""
         target = self.target()
 
-        def entry(row: pd.Series, extra: dict) -> dict:
+        def entry(row: dict, extra: dict) -> dict:
             rates = self.rates_of(row)
             d = dict(extra)
             d["compounds"] = int(row["compounds"])
@@ -179,7 +187,7 @@ class Computation:
             d["gap"] = {k: gap(rates[k], v) for k, v in d["target"].items()}
             return d
 
-        total_row = self.counts().iloc[0]
+        total_row = _records(self.counts())[0]
         streets = self.counts(["street"])
         communities = self.counts(["street", "community"])
         categories = self.counts(["category"])
@@ -189,15 +197,13 @@ class Computation:
             "total": entry(total_row, {}),
             "streets": [
                 entry(r, {"street": _s(r["street"]), "rank": ranks.get(_s(r["street"]))})
-                for _, r in streets.iterrows()
+                for r in _records(streets)
             ],
             "communities": [
                 entry(r, {"street": _s(r["street"]), "community": _s(r["community"])})
-                for _, r in communities.iterrows()
+                for r in _records(communities)
             ],
-            "categories": [
-                entry(r, {"category": _s(r["category"])}) for _, r in categories.iterrows()
-            ],
+            "categories": [entry(r, {"category": _s(r["category"])}) for r in _records(categories)],
             "config": self.config.to_dict(),
         }
 
@@ -205,7 +211,7 @@ class Computation:
         """Rank of each street by the mean of the three headline rates (1 = best)."""
         streets = self.counts(["street"]) if streets is None else streets
         score = {}
-        for _, r in streets.iterrows():
+        for r in _records(streets):
             rates = [Rate(int(r[f"{k}_num"]), int(r[f"{k}_den"])).rate for k in HEADLINE]
             vals = [x for x in rates if x is not None]
             score[_s(r["street"])] = sum(vals) / len(vals) if vals else -1.0
@@ -215,6 +221,11 @@ class Computation:
             prev = order[i - 1] if i else None
             ranks[s] = ranks[prev] if prev is not None and score[prev] == score[s] else i + 1
         return ranks
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as plain dicts with Python ints (iterrows is far too slow for 15k communities)."""
+    return frame.to_dict("records")
 
 
 def _s(v: object) -> str:
@@ -269,7 +280,7 @@ def compute(ds: Dataset, config, as_of: date) -> Computation:
         ],
         default="正常",
     )
-    com_in = com[com["compound_id"].isin(comp["compound_id"])]
+    com_in = com[isin(com["compound_id"], comp["compound_id"])]
     by_comp = com_in.groupby("compound_id")
     formed = by_comp["counts_formed"].any()
     act_in = com_in[com_in["active"]]
@@ -280,13 +291,13 @@ def compute(ds: Dataset, config, as_of: date) -> Computation:
 
     cid = comp["compound_id"]
     comp["committee_ids"] = _lookup(cid, active_ids, "")
-    comp["committee_expired"] = cid.isin(expired_any.index[expired_any.to_numpy(bool)])
+    comp["committee_expired"] = isin(cid, expired_any.index[expired_any.to_numpy(bool)])
     comp_states = _lookup(cid, states, "")
     comp["committee_in_den"] = comp["in_scope"] & (
         comp["committee_eligible"] if cc.denominator == "eligible" else True
     )
-    comp["committee_counted"] = comp["committee_in_den"] & cid.isin(
-        formed.index[formed.to_numpy(bool)]
+    comp["committee_counted"] = comp["committee_in_den"] & isin(
+        cid, formed.index[formed.to_numpy(bool)]
     )
     comp["committee_reason"] = np.select(
         [
@@ -302,15 +313,15 @@ def compute(ds: Dataset, config, as_of: date) -> Computation:
     # Service coverage.
     started = comp["service_since"].isna() | (comp["service_since"] <= day)
     mode = comp["management_mode"]
-    comp["service_counted"] = comp["in_scope"] & mode.isin(sc.covered_modes) & started
-    comp["professional_counted"] = comp["in_scope"] & mode.isin(sc.professional_modes) & started
+    comp["service_counted"] = comp["in_scope"] & isin(mode, sc.covered_modes) & started
+    comp["professional_counted"] = comp["in_scope"] & isin(mode, sc.professional_modes) & started
     comp["service_reason"] = np.select(
         [
             ~comp["in_scope"],
             comp["service_counted"],
             mode.isna(),
             mode == schema.MODE_NONE,
-            ~mode.isin(sc.covered_modes),
+            ~isin(mode, sc.covered_modes),
         ],
         [
             "未纳入统计",
@@ -327,7 +338,7 @@ def compute(ds: Dataset, config, as_of: date) -> Computation:
     unit_frames = []
     comp_attrs = comp.set_index("compound_id")[["name", "street", "community", "category"]]
     if UNIT_COMMITTEE in pcfg.population:
-        cu = com[com["active"] & com["compound_id"].isin(scope_ids)]
+        cu = com[com["active"] & isin(com["compound_id"], scope_ids)]
         if pcfg.committee_scope == "qualifying":
             cu = cu[cu["party_members"].fillna(0) >= pcfg.min_members_for_org]
         unit_frames.append(
@@ -341,7 +352,7 @@ def compute(ds: Dataset, config, as_of: date) -> Computation:
             )
         )
     if UNIT_SERVICE in pcfg.population:
-        sp = comp[comp["in_scope"] & mode.isin(pcfg.service_project_modes) & started]
+        sp = comp[comp["in_scope"] & isin(mode, pcfg.service_project_modes) & started]
         unit_frames.append(
             pd.DataFrame(
                 {
@@ -372,8 +383,8 @@ def compute(ds: Dataset, config, as_of: date) -> Computation:
     # Committees: a committee id, or a compound id resolving to its active committee(s).
     cl = links[~is_company & links["host_kind"].notna()]
     com_ids = set(com["committee_id"])
-    direct = cl[cl["host_ref"].isin(com_ids)].assign(unit_id=lambda d: d["host_ref"])
-    via = cl[~cl["host_ref"].isin(com_ids)].merge(
+    direct = cl[isin(cl["host_ref"], com_ids)].assign(unit_id=lambda d: d["host_ref"])
+    via = cl[~isin(cl["host_ref"], com_ids)].merge(
         com.loc[com["active"], ["compound_id", "committee_id"]],
         left_on="host_ref",
         right_on="compound_id",
@@ -387,7 +398,7 @@ def compute(ds: Dataset, config, as_of: date) -> Computation:
         ],
         ignore_index=True,
     )
-    all_links["is_org"] = all_links["form"].isin(schema.ORG_FORMS)
+    all_links["is_org"] = isin(all_links["form"], schema.ORG_FORMS)
     all_links["is_work"] = all_links["is_org"] | (all_links["form"] == schema.FORM_INSTRUCTOR)
     key = ["unit_kind", "unit_id"]
     agg = all_links.groupby(key).agg(org=("is_org", "any"), work=("is_work", "any"))
