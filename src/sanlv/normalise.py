@@ -273,7 +273,9 @@ def build_dataset(result: ReadResult) -> Dataset:
             n_before = len(issues)
             frame[f.key] = _normalise_column(roster, f, col, df, sources, issues)
             if len(issues) > n_before:
-                invalid[(roster.key, f.key)] = (col.notna() & pd.Series(frame[f.key]).isna()).to_numpy()
+                invalid[(roster.key, f.key)] = (
+                    col.notna() & pd.Series(frame[f.key]).isna()
+                ).to_numpy()
         out = pd.DataFrame(frame)
         out["_src"] = df["_src"]
         out["_row"] = df["_row"]
