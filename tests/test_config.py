@@ -499,7 +499,7 @@ def configs(draw):
     return text, Config(**expected, targets=tuple(targets))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(configs())
 def test_any_valid_combination_loads_back(case):
     text, expected = case

@@ -233,6 +233,90 @@ def validate(
     raise typer.Exit(run_guarded(debug, body))
 
 
+@app.command()
+def report(
+    files: Files,
+    as_of: AsOf = None,
+    period: Period = None,
+    config: ConfigOpt = None,
+    fmt: Format = "table",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="写出报告工作簿（.xlsx）。")
+    ] = None,
+    previous: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--previous",
+            help="上期台账文件（按上月最后一天统计），用于计算各率比上期的变化；可重复给出。",
+        ),
+    ] = None,
+    include_personal: Annotated[
+        bool, typer.Option("--include-personal", help="报告中包含主任、书记等个人姓名。")
+    ] = False,
+    max_unzipped_mb: MaxUnzipped = 2048,
+    debug: Debug = False,
+) -> None:
+    """统计“三率”：按街道、社区列出组建率、覆盖率，对照目标，可写出报告工作簿。"""
+
+    def body() -> int:
+        from . import console
+        from .compute import compute
+        from .config import load_config
+        from .normalise import load_dataset
+
+        check_format(fmt)
+        check_output(output, [*files, *(previous or [])], (".xlsx",))
+        day = parse_as_of(as_of, period)
+        cfg = load_config(config)
+        limit = max_unzipped_mb * 1024**2
+        ds = _load_with_compounds(load_dataset, files, limit)
+        comp = compute(ds, cfg, day)
+        prev_ds = prev = None
+        if previous:
+            from .report import previous_as_of
+
+            prev_ds = _load_with_compounds(load_dataset, previous, limit, "上期")
+            prev = compute(prev_ds, cfg, previous_as_of(day))
+        from .checks import run_checks
+
+        issues = ds.issues + run_checks(ds, cfg, day)
+        if output is not None:
+            from .report import write_report
+
+            write_report(
+                comp,
+                ds,
+                output,
+                previous=prev,
+                include_personal=include_personal,
+                issues=issues,
+                previous_dataset=prev_ds,
+            )
+        if fmt == "json":
+            _print_json(comp.to_json())
+        else:
+            console.print_report(comp, ds, issues)
+        if output is not None:
+            typer.echo(f"报告已写入：{output}", err=True)
+        return 0
+
+    raise typer.Exit(run_guarded(debug, body))
+
+
+def _load_with_compounds(load, files: list[Path], limit: int, which: str = ""):
+    """Read the rosters; no compound roster at all is an input that cannot be reported on."""
+    from .issues import InputError
+
+    ds = load(files, limit)
+    if not any(s.roster == "compounds" for s in ds.sources):
+        names = "、".join(f.name for f in ds.files) or "输入"
+        raise InputError(
+            "sheet-missing",
+            f"{which}{names} 中没有找到小区台账（工作表“小区”或带“小区编号”等表头的表），无法统计三率。",
+        )
+    return ds
+
+
 @config_app.command("init")
 def config_init(
     output: Annotated[Path, typer.Option("-o", "--output", help="写出的配置文件。")] = Path(

@@ -75,6 +75,25 @@ def _active(founded: pd.Series, dissolved: pd.Series, day: pd.Timestamp) -> pd.S
     )
 
 
+def _join_groups(keys: pd.Series, values: pd.Series, sep: str = "、") -> pd.Series:
+    """Distinct values joined per key, in order of appearance (vectorised for the common
+    case of one value per key)."""
+    d = pd.DataFrame({"k": keys.to_numpy(), "v": values.to_numpy()}).drop_duplicates()
+    multi = d["k"].duplicated(keep=False)
+    single = d[~multi].set_index("k")["v"]
+    joined = d[multi].groupby("k", sort=False)["v"].agg(sep.join)
+    return pd.concat([single, joined])
+
+
+def _lookup(keys: pd.Series, table: pd.Series, default: str) -> pd.Series:
+    """keys mapped through `table` (index -> text), `default` where absent; object dtype."""
+    return pd.Series(
+        table.reindex(keys.to_numpy()).astype(object).fillna(default).to_numpy(),
+        index=keys.index,
+        dtype=object,
+    )
+
+
 def _first_by_id(df: pd.DataFrame, key: str) -> pd.DataFrame:
     """Rows with an id, the first occurrence of each (duplicates are reported by checks)."""
     df = df[df[key].notna()]
@@ -227,21 +246,25 @@ def compute(ds: Dataset, config, as_of: date) -> Computation:
         & (cc.count_wuguanhui | ~com["is_wgh"])
         & (cc.count_expired | ~com["expired"])
     )
+    excluded_wgh = com["active"] & com["is_wgh"] & (not cc.count_wuguanhui)
+    excluded_expired = com["expired"] & (not cc.count_expired)
     com["state"] = np.select(
         [
             com["founded"].isna(),
             com["founded"] > day,
             com["dissolved"].notna() & (com["dissolved"] <= day),
-            com["expired"] & ~com["counts_formed"],
-            com["is_wgh"] & ~com["counts_formed"],
+            com["kind"].isna(),
+            excluded_wgh,
+            excluded_expired,
             com["expired"],
         ],
         [
             "成立日期缺失",
             "尚未成立",
             "已撤销",
-            "届满未换届（口径不计入）",
+            "类型缺失（口径不计入）",
             "物管会（口径不计入）",
+            "届满未换届（口径不计入）",
             "届满未换届",
         ],
         default="正常",
@@ -249,29 +272,30 @@ def compute(ds: Dataset, config, as_of: date) -> Computation:
     com_in = com[com["compound_id"].isin(comp["compound_id"])]
     by_comp = com_in.groupby("compound_id")
     formed = by_comp["counts_formed"].any()
-    active_ids = (
-        com_in[com_in["active"]].groupby("compound_id")["committee_id"].agg(lambda s: "、".join(s))
-    )
-    states = com_in.groupby("compound_id")["state"].agg(lambda s: "；".join(sorted(set(s))))
+    act_in = com_in[com_in["active"]]
+    active_ids = _join_groups(act_in["compound_id"], act_in["committee_id"])
+    by_state = com_in.sort_values("state")
+    states = _join_groups(by_state["compound_id"], by_state["state"], "；")
     expired_any = com_in[com_in["active"]].groupby("compound_id")["expired"].any()
 
     cid = comp["compound_id"]
-    comp["committee_ids"] = cid.map(active_ids).fillna("")
-    comp["committee_expired"] = cid.map(expired_any).fillna(False).astype(bool)
+    comp["committee_ids"] = _lookup(cid, active_ids, "")
+    comp["committee_expired"] = cid.isin(expired_any.index[expired_any.to_numpy(bool)])
+    comp_states = _lookup(cid, states, "")
     comp["committee_in_den"] = comp["in_scope"] & (
         comp["committee_eligible"] if cc.denominator == "eligible" else True
     )
-    comp["committee_counted"] = comp["committee_in_den"] & cid.map(formed).fillna(False).astype(
-        bool
+    comp["committee_counted"] = comp["committee_in_den"] & cid.isin(
+        formed.index[formed.to_numpy(bool)]
     )
     comp["committee_reason"] = np.select(
         [
             ~comp["in_scope"],
             ~comp["committee_in_den"],
             comp["committee_counted"],
-            cid.map(states).notna(),
+            comp_states != "",
         ],
-        ["未纳入统计", "不具备组建条件（按口径不计入分母）", "", cid.map(states).fillna("")],
+        ["未纳入统计", "不具备组建条件（按口径不计入分母）", "", comp_states],
         default="未成立业委会（物管会）",
     )
 
@@ -288,13 +312,15 @@ def compute(ds: Dataset, config, as_of: date) -> Computation:
             mode == schema.MODE_NONE,
             ~mode.isin(sc.covered_modes),
         ],
-        ["未纳入统计", "", "物业管理方式未填", "无物业管理", f"管理方式“{'{}'}”不在覆盖口径内"],
+        [
+            "未纳入统计",
+            "",
+            "物业管理方式未填",
+            "无物业管理",
+            "管理方式“" + mode.astype(object).fillna("").astype(str) + "”不在覆盖口径内",
+        ],
         default="物业服务起始日期晚于统计日",
     )
-    not_in_modes = comp["service_reason"].str.contains("{}", regex=False)
-    comp.loc[not_in_modes, "service_reason"] = [
-        f"管理方式“{m}”不在覆盖口径内" for m in mode[not_in_modes]
-    ]
 
     # Party units: active committees of compounds in scope, and service projects.
     scope_ids = comp.loc[comp["in_scope"], "compound_id"]
@@ -364,15 +390,13 @@ def compute(ds: Dataset, config, as_of: date) -> Computation:
     all_links["is_org"] = all_links["form"].isin(schema.ORG_FORMS)
     all_links["is_work"] = all_links["is_org"] | (all_links["form"] == schema.FORM_INSTRUCTOR)
     key = ["unit_kind", "unit_id"]
-    agg = all_links.groupby(key).agg(
-        org=("is_org", "any"),
-        work=("is_work", "any"),
-        org_ids=("org_id", lambda s: "、".join(dict.fromkeys(s))),
-    )
+    agg = all_links.groupby(key).agg(org=("is_org", "any"), work=("is_work", "any"))
+    link_key = all_links["unit_kind"] + "\x1f" + all_links["unit_id"]
+    org_ids = _join_groups(link_key, all_links["org_id"])
     units = units.join(agg, on=key)
+    units["org_ids"] = _lookup(units["unit_kind"] + "\x1f" + units["unit_id"], org_ids, "")
     units["party_org_ok"] = units["org"].fillna(False).astype(bool)
     units["party_work_ok"] = units["work"].fillna(False).astype(bool)
-    units["org_ids"] = units["org_ids"].fillna("")
     units = units.drop(columns=["org", "work"])
     headline = "party_work_ok" if pcfg.count_work_coverage else "party_org_ok"
     units["party_reason"] = np.select(

@@ -53,6 +53,7 @@ class Grid:
     columns: list[pa.Array]  # string arrays, all of n_rows, index 0 = Excel row 1
     col_offset: int = 0  # absolute index of columns[0] (0 = column A)
     hidden: bool = False
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based r1, c1, r2, c2
 
     @property
     def n_rows(self) -> int:
@@ -250,6 +251,7 @@ def _load_excel(path: Path) -> list[Grid]:
         _reraise_control(exc)
         code, why = _calamine_reason(exc)
         raise InputError(code, f"文件 {name} {why}。", name) from None
+    merges = _xlsx_merges(path) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
     grids = []
     for idx, sheet in enumerate(sheet_names):
         try:
@@ -263,8 +265,54 @@ def _load_excel(path: Path) -> list[Grid]:
             code, why = _calamine_reason(exc)
             raise InputError(code, f"文件 {name} 的工作表 “{sheet}” {why}。", name) from None
         cols = [_as_string(batch.column(i)) for i in range(batch.num_columns)]
-        grids.append(Grid(name, sheet, cols, offset, hidden))
+        grids.append(Grid(name, sheet, cols, offset, hidden, merges.get(sheet, [])))
     return grids
+
+
+_MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def _xlsx_merges(path: Path) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Merged ranges of every sheet, read from the workbook's XML (no cell parsing)."""
+    from defusedxml import ElementTree
+
+    out: dict[str, list[tuple[int, int, int, int]]] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+            targets = {r.get("Id"): r.get("Target", "") for r in rels}
+            book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+            ns_r = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+            for sh in book.iter():
+                if not sh.tag.endswith("}sheet"):
+                    continue
+                target = targets.get(sh.get(ns_r), "")
+                part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+                if part not in zf.namelist():
+                    continue
+                found = []
+                tail = b""
+                with zf.open(part) as fh:
+                    for chunk in iter(lambda: fh.read(1 << 22), b""):
+                        buf = tail + chunk
+                        tail = buf[-200:]
+                        if b"mergeCell " not in buf:
+                            continue
+                        for m in _MERGE_RE.finditer(buf):
+                            a, r1, b, r2 = m.groups()
+                            found.append((int(r1) - 1, _col_index(a), int(r2) - 1, _col_index(b)))
+                # A match in the overlap may be seen twice.
+                out[sh.get("name", "")] = sorted(set(found))
+    except Exception:  # merges are a convenience: a workbook that hides them still reads
+        return {}
+    return out
 
 
 def _as_string(arr: pa.Array) -> pa.Array:
@@ -537,7 +585,7 @@ def _classify_rows(
     )
     if n <= 0:
         return table
-    all_cols = [c.slice(start) for c in grid.columns]
+    all_cols = [c.slice(start) for c in _fill_merged_down(grid, start)]
     mapped = [all_cols[c.index] for c in columns.values()]
     filled_any = [_nonempty(c) for c in all_cols]
     filled_mapped = [_nonempty(c) for c in mapped] or [pa.array([False] * n)]
@@ -617,6 +665,24 @@ def _classify_rows(
     table.rows = pc.filter(pa.array(np.arange(start + 1, start + last + 1, dtype=np.int32)), mask)
     table.data = {k: pc.filter(all_cols[c.index].slice(0, last), mask) for k, c in columns.items()}
     return table
+
+
+def _fill_merged_down(grid: Grid, start: int) -> list[pa.Array]:
+    """Copy the value of a vertically merged range (e.g. 街道 merged over a street's rows)
+    into every row it spans, below the header."""
+    columns = list(grid.columns)
+    edits: dict[int, list] = {}
+    for r1, c1, r2, _c2 in grid.merges:
+        j = c1 - grid.col_offset
+        if r2 <= r1 or r1 < start or not 0 <= j < len(columns) or r2 >= grid.n_rows:
+            continue
+        vals = edits.setdefault(j, columns[j].to_pylist())
+        for r in range(r1 + 1, r2 + 1):
+            if vals[r] is None:
+                vals[r] = vals[r1]
+    for j, vals in edits.items():
+        columns[j] = pa.array(vals, pa.string())
+    return columns
 
 
 def _sum_masks(masks: list[pa.Array]) -> pa.Array:

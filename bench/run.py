@@ -1,0 +1,112 @@
+"""Benchmark: time every command against the raw fastexcel read of the same workbook.
+
+    python bench/run.py [--sizes 1000 10000 100000] [--runs 3] [--out bench/out]
+
+For each size it generates a seeded synthetic district (all three rosters), then times, in
+interleaved rounds on the same file: the raw read (fastexcel, every sheet), `sanlv validate
+--format json`, `sanlv report --format json`, `sanlv report -o report.xlsx`, `sanlv ledger -o
+ledger.xlsx`, and the bare xlsxwriter (constant-memory) write of the ledger's cells. Each figure
+is a whole process (interpreter start included): wall-clock median over the runs, and the peak
+resident memory of the process. Ratios are to the raw read (the ledger: to raw read + bare write).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pickle
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
+
+
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """Run a command; wall seconds and peak RSS in MB of that process."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+        raise SystemExit(f"command failed ({code}): {' '.join(cmd)}\n{err}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def prepare(n: int, out: Path) -> Path:
+    from sanlv.synth import make_district, write_workbook
+
+    path = out / f"district_{n}.xlsx"
+    if not path.exists():
+        write_workbook(make_district(n, seed=n), path)
+    return path
+
+
+def ledger_cells(ledger: Path, dest: Path) -> Path:
+    """The ledger's cell values, pickled, for the bare-write baseline."""
+    import fastexcel
+
+    reader = fastexcel.read_excel(str(ledger))
+    sheets = {}
+    for name in reader.sheet_names:
+        table = reader.load_sheet(name, header_row=None).to_arrow()
+        sheets[name] = [list(r.values()) for r in table.to_pylist()]
+    with dest.open("wb") as fh:
+        pickle.dump(sheets, fh)
+    return dest
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--out", type=Path, default=HERE / "out")
+    a = ap.parse_args()
+    a.out.mkdir(parents=True, exist_ok=True)
+    sanlv = [PY, "-m", "sanlv.cli"]
+    as_of = ["--as-of", "2026-10-31"]
+    print("| compounds | command | median s | ratio | peak MB |")
+    print("|---:|---|---:|---:|---:|")
+    for n in a.sizes:
+        wb = prepare(n, a.out)
+        rep, led = a.out / f"report_{n}.xlsx", a.out / f"ledger_{n}.xlsx"
+        subprocess.run([*sanlv, "ledger", str(wb), "-o", str(led), *as_of], check=True, capture_output=True)
+        cells = ledger_cells(led, a.out / f"ledger_{n}.pkl")
+        cmds = {
+            "raw read (fastexcel)": [PY, str(HERE / "raw_read.py"), str(wb)],
+            "validate --format json": [*sanlv, "validate", str(wb), "--format", "json", *as_of],
+            "report --format json": [*sanlv, "report", str(wb), "--format", "json", *as_of],
+            "report -o report.xlsx": [*sanlv, "report", str(wb), "-o", str(rep), *as_of],
+            "ledger -o ledger.xlsx": [*sanlv, "ledger", str(wb), "-o", str(led), *as_of],
+            "bare write (xlsxwriter)": [PY, str(HERE / "bare_write.py"), str(cells), str(a.out / "bare.xlsx")],
+        }
+        walls: dict[str, list[float]] = {k: [] for k in cmds}
+        peaks: dict[str, float] = dict.fromkeys(cmds, 0.0)
+        for _ in range(a.runs):  # interleaved rounds
+            for name, cmd in cmds.items():
+                w, m = timed(cmd)
+                walls[name].append(w)
+                peaks[name] = max(peaks[name], m)
+        med = {k: statistics.median(v) for k, v in walls.items()}
+        raw = med["raw read (fastexcel)"]
+        for name in cmds:
+            if name == "ledger -o ledger.xlsx":
+                ratio = f"{med[name] / (raw + med['bare write (xlsxwriter)']):.2f} × (read+write)"
+            elif name == "bare write (xlsxwriter)":
+                ratio = ""
+            else:
+                ratio = f"{med[name] / raw:.2f}"
+            print(f"| {n:,} | {name} | {med[name]:.2f} | {ratio} | {peaks[name]:.0f} |", flush=True)
+    if shutil.which("git"):
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+        print(f"\ncommit {rev}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+
+
+if __name__ == "__main__":
+    main()
