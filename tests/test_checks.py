@@ -530,3 +530,15 @@ def test_checks_are_fast_on_100k_rows(tmp_path):
     elapsed = time.perf_counter() - t
     assert not [i for i in issues if i.code == "check-failed"]
     assert elapsed < 20  # building ~100k issue records dominates; the masks are fast
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_clean_generated_district_has_no_errors(tmp_path, seed):
+    from sanlv.synth import DEFAULT_AS_OF, make_district, write_workbook
+
+    path = tmp_path / "district.xlsx"
+    write_workbook(make_district(400, seed=seed), path)
+    r = run_validate([path], Config(), DEFAULT_AS_OF, today=DEFAULT_AS_OF)
+    assert [i for i in r.issues if i.severity == "error"] == []
+    assert not [i for i in r.issues if i.code == "check-failed"]
+    assert r.exit_code() == 0
