@@ -512,3 +512,11 @@ def test_clean_generated_district_has_no_errors(tmp_path, seed):
     assert [i for i in r.issues if i.severity == "error"] == []
     assert not [i for i in r.issues if i.code == "check-failed"]
     assert r.exit_code() == 0
+
+
+def test_future_service_start_is_a_warning(tmp_path):
+    data = clean()
+    data["小区"][0]["物业服务起始日期"] = "2027-01-01"  # signed, moves in next year
+    r = run(tmp_path, data)
+    hits = [i for i in r.issues if i.code == "date-future"]
+    assert [(i.severity, i.row, i.column) for i in hits] == [("warning", 2, "物业服务起始日期")]

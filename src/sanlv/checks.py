@@ -312,15 +312,22 @@ def check_date_future(ctx: Context) -> Iterator[Issue]:
             if f.type != "date" or f.key == "term_end":
                 continue
             col = df[f.key]
+            # A service contract that starts next month is legitimate (the rates count it
+            # from that day): a warning to check, not an error.
+            planned = f.key == "service_since"
             for i in _pos(_b(col.notna() & (col > today))):
                 yield ctx.issue(
                     roster.key,
                     i,
                     f.key,
                     "date-future",
-                    ERROR,
+                    WARNING if planned else ERROR,
                     f"“{f.label}”{_d(ctx.v(roster.key, f.key)[i])} 晚于今天（{today.date().isoformat()}）。",
-                    hint="请核对年份和月份，日期不能是将来的日子。",
+                    hint=(
+                        "如是已签约、将来进驻的物业，可保留，统计时从该日起计入；否则请核对日期。"
+                        if planned
+                        else "请核对年份和月份，日期不能是将来的日子。"
+                    ),
                 )
 
 
