@@ -115,8 +115,10 @@ def compound_status(comp: Computation) -> pd.DataFrame:
 
     miss = u[~u["party_counted"]]
     miss_text = (
-        miss["unit_kind"].map(UNIT_LABELS) + miss["unit_id"] + "：" + miss["party_reason"]
-    ).groupby(miss["compound_id"]).agg("、".join)
+        (miss["unit_kind"].map(UNIT_LABELS) + miss["unit_id"] + "：" + miss["party_reason"])
+        .groupby(miss["compound_id"])
+        .agg("、".join)
+    )
     party_reason = cid.map(miss_text).fillna("").to_numpy()
     in_scope = c["in_scope"].to_numpy()
 

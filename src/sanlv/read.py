@@ -33,7 +33,15 @@ IGNORED_HEADERS = {"序号", "序", "no", "no.", "行号", "编号序号"}
 # Columns and sheets that `sanlv ledger` adds to a standardised ledger (derived on its as-of
 # date): skipped silently, so that a ledger is itself valid input.
 DERIVED_HEADERS = frozenset(
-    {"业委会状态", "计入组建率", "物业服务覆盖", "专业化物业", "党组织覆盖", "未计入原因", "统计日状态"}
+    {
+        "业委会状态",
+        "计入组建率",
+        "物业服务覆盖",
+        "专业化物业",
+        "党组织覆盖",
+        "未计入原因",
+        "统计日状态",
+    }
 )
 DERIVED_SHEET_PREFIX = "待办-"
 TOTAL_RE = re.compile(r"^\s*(合\s*计|小\s*计|总\s*计|累\s*计|共\s*计)")
