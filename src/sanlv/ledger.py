@@ -89,9 +89,8 @@ def compound_status(comp: Computation) -> pd.DataFrame:
     cid = c["compound_id"]
     com = comp.committees
     active = com[com["active"]]
-    has_ywh = active.groupby("compound_id")["kind"].agg(lambda s: (s == schema.KIND_YWH).any())
     has_any = cid.isin(active["compound_id"]).to_numpy()
-    ywh = cid.map(has_ywh).fillna(False).astype(bool).to_numpy()
+    ywh = cid.isin(active.loc[active["kind"] == schema.KIND_YWH, "compound_id"]).to_numpy()
     state = np.select(
         [~has_any, c["committee_expired"].to_numpy(), ywh],
         ["未组建", "届满未换届", "已组建（业委会）"],
@@ -114,11 +113,9 @@ def compound_status(comp: Computation) -> pd.DataFrame:
     )
 
     miss = u[~u["party_counted"]]
-    miss_text = (
-        (miss["unit_kind"].map(UNIT_LABELS) + miss["unit_id"] + "：" + miss["party_reason"])
-        .groupby(miss["compound_id"])
-        .agg("、".join)
-    )
+    # "、" before each unit's text, concatenated per compound, the first "、" dropped
+    text = "、" + miss["unit_kind"].map(UNIT_LABELS) + miss["unit_id"] + "：" + miss["party_reason"]
+    miss_text = text.astype(object).groupby(miss["compound_id"]).sum().str[1:]
     party_reason = cid.map(miss_text).fillna("").to_numpy()
     in_scope = c["in_scope"].to_numpy()
 
@@ -333,8 +330,9 @@ def write_ledger(
             ws.autofilter(0, 0, max(n, 1), len(headers) + len(extra) - 1)
             result.rows[roster.label] = n
 
+        by_street = dict(iter(todo.groupby("街道", sort=False)))
         for street in streets:
-            items = todo[todo["街道"] == street].drop(columns="街道")
+            items = by_street.get(street, todo.iloc[:0])
             ws = wb.add_worksheet(names[street])
             for c, w in enumerate(TODO_WIDTHS):
                 ws.set_column(c, c, w)
