@@ -203,3 +203,46 @@ def test_vertically_merged_cells_fill_down(tmp_path):
     assert ds.compounds["street"].tolist() == ["巷口街道"] * 3
     assert ds.compounds["community"].tolist() == ["浦头社区", "浦头社区", "东园社区"]
     assert ds.rows["used"] == 3 and ds.rows["skipped"] == 2
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2021-05-01 00:00:00", dt.date(2021, 5, 1)),  # how fastexcel gives a real Excel date
+        ("2021-05-01 10:30:00", dt.date(2021, 5, 1)),
+        ("2021年5月1日", dt.date(2021, 5, 1)),
+        ("２０２１年５月１日", dt.date(2021, 5, 1)),
+        ("2021.5.1", dt.date(2021, 5, 1)),
+        ("2021/05/01", dt.date(2021, 5, 1)),
+        ("20210501", dt.date(2021, 5, 1)),
+        ("44317", dt.date(2021, 5, 1)),  # an Excel serial that lost its date format
+        ("2020-02-29", dt.date(2020, 2, 29)),
+        ("2021-02-30", None),
+        ("2021-02-30 00:00:00", None),
+        ("2021年5月", None),
+        ("9999-12-31", None),
+        ("明年", None),
+    ],
+)
+def test_date_forms(raw, expected):
+    import pandas as pd
+
+    from sanlv.normalise import norm_date
+
+    values, bad, _ = norm_date(pd.Series([raw], dtype=object))
+    got = None if pd.isna(values.iat[0]) else values.iat[0].date()
+    assert got == expected
+    assert bool(bad.iat[0]) == (expected is None)
+
+
+def test_int_forms():
+    import pandas as pd
+
+    from sanlv.normalise import norm_int
+
+    values, bad, neg = norm_int(
+        pd.Series(["1,234户", "１２", "12.0", "7人", "1.5", "abc", None, "-3"], dtype=object)
+    )
+    assert values.tolist()[:4] == [1234, 12, 12, 7]
+    assert bad.tolist() == [False, False, False, False, True, True, False, False]
+    assert neg.tolist()[-1] is True

@@ -147,7 +147,8 @@ def check_output(output: Path | None, inputs: list[Path], suffixes: tuple[str, .
 def _print_json(data: Any) -> None:
     import json
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    # No indent: the C encoder is used only then (a city-wide report is tens of MB).
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -237,6 +238,90 @@ def validate(
     raise typer.Exit(run_guarded(debug, body))
 
 
+@app.command()
+def report(
+    files: Files,
+    as_of: AsOf = None,
+    period: Period = None,
+    config: ConfigOpt = None,
+    fmt: Format = "table",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="写出报告工作簿（.xlsx）。")
+    ] = None,
+    previous: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--previous",
+            help="上期台账文件（按上月最后一天统计），用于计算各率比上期的变化；可重复给出。",
+        ),
+    ] = None,
+    include_personal: Annotated[
+        bool, typer.Option("--include-personal", help="报告中包含主任、书记等个人姓名。")
+    ] = False,
+    max_unzipped_mb: MaxUnzipped = 2048,
+    debug: Debug = False,
+) -> None:
+    """统计“三率”：按街道、社区列出组建率、覆盖率，对照目标，可写出报告工作簿。"""
+
+    def body() -> int:
+        from . import console
+        from .compute import compute
+        from .config import load_config
+        from .normalise import load_dataset
+
+        check_format(fmt)
+        check_output(output, [*files, *(previous or [])], (".xlsx",))
+        day = parse_as_of(as_of, period)
+        cfg = load_config(config)
+        limit = max_unzipped_mb * 1024**2
+        ds = _load_with_compounds(load_dataset, files, limit)
+        comp = compute(ds, cfg, day)
+        prev_ds = prev = None
+        if previous:
+            from .report import previous_as_of
+
+            prev_ds = _load_with_compounds(load_dataset, previous, limit, "上期")
+            prev = compute(prev_ds, cfg, previous_as_of(day))
+        from .checks import run_checks
+
+        issues = ds.issues + run_checks(ds, cfg, day)
+        if output is not None:
+            from .report import write_report
+
+            write_report(
+                comp,
+                ds,
+                output,
+                previous=prev,
+                include_personal=include_personal,
+                issues=issues,
+                previous_dataset=prev_ds,
+            )
+        if fmt == "json":
+            _print_json(comp.to_json())
+        else:
+            console.print_report(comp, ds, issues)
+        if output is not None:
+            typer.echo(f"报告已写入：{output}", err=True)
+        return 0
+
+    raise typer.Exit(run_guarded(debug, body))
+
+
+def _load_with_compounds(load, files: list[Path], limit: int, which: str = ""):
+    """Read the rosters; no compound roster at all is an input that cannot be reported on."""
+    from .issues import InputError
+
+    ds = load(files, limit)
+    if not any(s.roster == "compounds" for s in ds.sources):
+        names = "、".join(f.name for f in ds.files) or "输入"
+        raise InputError(
+            "sheet-missing",
+            f"{which}{names} 中没有找到小区台账（工作表“小区”或带“小区编号”等表头的表），无法统计三率。",
+        )
+    return ds
+
+
 IncludePersonal = Annotated[
     bool, typer.Option("--include-personal", help="输出中包含主任、书记等个人姓名（默认不含）。")
 ]
@@ -269,7 +354,7 @@ def ledger(
         check_output(output, files, (".xlsx",))
         day = parse_as_of(as_of, period)
         cfg = load_config(config)
-        ds = load_dataset(files, max_unzipped_mb * 1024**2)
+        ds = _load_with_compounds(load_dataset, files, max_unzipped_mb * 1024**2)
         result = write_ledger(ds, compute(ds, cfg, day), output, include_personal)
         console_dynamic.print_ledger(result)
         return 0
@@ -319,8 +404,8 @@ def diff(
         day = parse_as_of(as_of, period)
         cfg = load_config(config)
         limit = max_unzipped_mb * 1024**2
-        old = load_dataset(files, limit)
-        new = load_dataset(against, limit)
+        old = _load_with_compounds(load_dataset, files, limit, "原台账 ")
+        new = _load_with_compounds(load_dataset, against, limit, "新台账 ")
         result = diff_datasets(old, new, cfg, day, include_personal)
         if output is not None:
             write_diff(result, output)
@@ -391,7 +476,10 @@ def trend(
                 raise UsageProblem(f"最多比较 {MAX_MONTHS} 个月。")
             check_output(output, [p for g in groups.values() for p in g], (".xlsx",))
             cfg = load_config(config)
-            snaps = [(day, load_dataset(paths, limit)) for day, paths in groups.items()]
+            snaps = [
+                (day, _load_with_compounds(load_dataset, paths, limit, f"{day:%Y-%m} 的快照 "))
+                for day, paths in groups.items()
+            ]
             result = trend_from_snapshots(snaps, cfg)
         else:
             if not files:
@@ -411,7 +499,7 @@ def trend(
                 )
             check_output(output, files, (".xlsx",))
             cfg = load_config(config)
-            ds = load_dataset(files, limit)
+            ds = _load_with_compounds(load_dataset, files, limit)
             result = trend_from_dates(ds, cfg, months)
         if output is not None:
             from .trend import write_trend

@@ -75,6 +75,33 @@ def _active(founded: pd.Series, dissolved: pd.Series, day: pd.Timestamp) -> pd.S
     )
 
 
+def isin(s: pd.Series, values) -> pd.Series:
+    """`s.isin(values)` on object dtype: pandas' Arrow-backed "str" dtype loops in Python
+    there (about 2 s per 100k rows); the object hash table takes milliseconds."""
+    if s.dtype != object:
+        s = s.astype(object)
+    return s.isin(values)
+
+
+def _join_groups(keys: pd.Series, values: pd.Series, sep: str = "、") -> pd.Series:
+    """Distinct values joined per key, in order of appearance (vectorised for the common
+    case of one value per key)."""
+    d = pd.DataFrame({"k": keys.to_numpy(), "v": values.to_numpy()}).drop_duplicates()
+    multi = d["k"].duplicated(keep=False)
+    single = d[~multi].set_index("k")["v"]
+    joined = d[multi].groupby("k", sort=False)["v"].agg(sep.join)
+    return pd.concat([single, joined])
+
+
+def _lookup(keys: pd.Series, table: pd.Series, default: str) -> pd.Series:
+    """keys mapped through `table` (index -> text), `default` where absent; object dtype."""
+    return pd.Series(
+        table.reindex(keys.to_numpy()).astype(object).fillna(default).to_numpy(),
+        index=keys.index,
+        dtype=object,
+    )
+
+
 def _first_by_id(df: pd.DataFrame, key: str) -> pd.DataFrame:
     """Rows with an id, the first occurrence of each (duplicates are reported by checks)."""
     df = df[df[key].notna()]
@@ -147,7 +174,7 @@ class Computation:
         """The JSON shape of SPEC section 3."""
         target = self.target()
 
-        def entry(row: pd.Series, extra: dict) -> dict:
+        def entry(row: dict, extra: dict) -> dict:
             rates = self.rates_of(row)
             d = dict(extra)
             d["compounds"] = int(row["compounds"])
@@ -160,7 +187,7 @@ class Computation:
             d["gap"] = {k: gap(rates[k], v) for k, v in d["target"].items()}
             return d
 
-        total_row = self.counts().iloc[0]
+        total_row = _records(self.counts())[0]
         streets = self.counts(["street"])
         communities = self.counts(["street", "community"])
         categories = self.counts(["category"])
@@ -170,15 +197,13 @@ class Computation:
             "total": entry(total_row, {}),
             "streets": [
                 entry(r, {"street": _s(r["street"]), "rank": ranks.get(_s(r["street"]))})
-                for _, r in streets.iterrows()
+                for r in _records(streets)
             ],
             "communities": [
                 entry(r, {"street": _s(r["street"]), "community": _s(r["community"])})
-                for _, r in communities.iterrows()
+                for r in _records(communities)
             ],
-            "categories": [
-                entry(r, {"category": _s(r["category"])}) for _, r in categories.iterrows()
-            ],
+            "categories": [entry(r, {"category": _s(r["category"])}) for r in _records(categories)],
             "config": self.config.to_dict(),
         }
 
@@ -186,7 +211,7 @@ class Computation:
         """Rank of each street by the mean of the three headline rates (1 = best)."""
         streets = self.counts(["street"]) if streets is None else streets
         score = {}
-        for _, r in streets.iterrows():
+        for r in _records(streets):
             rates = [Rate(int(r[f"{k}_num"]), int(r[f"{k}_den"])).rate for k in HEADLINE]
             vals = [x for x in rates if x is not None]
             score[_s(r["street"])] = sum(vals) / len(vals) if vals else -1.0
@@ -196,6 +221,11 @@ class Computation:
             prev = order[i - 1] if i else None
             ranks[s] = ranks[prev] if prev is not None and score[prev] == score[s] else i + 1
         return ranks
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as plain dicts with Python ints (iterrows is far too slow for 15k communities)."""
+    return frame.to_dict("records")
 
 
 def _s(v: object) -> str:
@@ -227,81 +257,88 @@ def compute(ds: Dataset, config, as_of: date) -> Computation:
         & (cc.count_wuguanhui | ~com["is_wgh"])
         & (cc.count_expired | ~com["expired"])
     )
+    excluded_wgh = com["active"] & com["is_wgh"] & (not cc.count_wuguanhui)
+    excluded_expired = com["expired"] & (not cc.count_expired)
     com["state"] = np.select(
         [
             com["founded"].isna(),
             com["founded"] > day,
             com["dissolved"].notna() & (com["dissolved"] <= day),
-            com["expired"] & ~com["counts_formed"],
-            com["is_wgh"] & ~com["counts_formed"],
+            com["kind"].isna(),
+            excluded_wgh,
+            excluded_expired,
             com["expired"],
         ],
         [
             "成立日期缺失",
             "尚未成立",
             "已撤销",
-            "届满未换届（口径不计入）",
+            "类型缺失（口径不计入）",
             "物管会（口径不计入）",
+            "届满未换届（口径不计入）",
             "届满未换届",
         ],
         default="正常",
     )
-    com_in = com[com["compound_id"].isin(comp["compound_id"])]
+    com_in = com[isin(com["compound_id"], comp["compound_id"])]
     by_comp = com_in.groupby("compound_id")
     formed = by_comp["counts_formed"].any()
-    active_ids = (
-        com_in[com_in["active"]].groupby("compound_id")["committee_id"].agg(lambda s: "、".join(s))
-    )
-    states = com_in.groupby("compound_id")["state"].agg(lambda s: "；".join(sorted(set(s))))
+    act_in = com_in[com_in["active"]]
+    active_ids = _join_groups(act_in["compound_id"], act_in["committee_id"])
+    by_state = com_in.sort_values("state")
+    states = _join_groups(by_state["compound_id"], by_state["state"], "；")
     expired_any = com_in[com_in["active"]].groupby("compound_id")["expired"].any()
 
     cid = comp["compound_id"]
-    comp["committee_ids"] = cid.map(active_ids).fillna("")
-    comp["committee_expired"] = cid.map(expired_any).fillna(False).astype(bool)
+    comp["committee_ids"] = _lookup(cid, active_ids, "")
+    comp["committee_expired"] = isin(cid, expired_any.index[expired_any.to_numpy(bool)])
+    comp_states = _lookup(cid, states, "")
     comp["committee_in_den"] = comp["in_scope"] & (
         comp["committee_eligible"] if cc.denominator == "eligible" else True
     )
-    comp["committee_counted"] = comp["committee_in_den"] & cid.map(formed).fillna(False).astype(
-        bool
+    comp["committee_counted"] = comp["committee_in_den"] & isin(
+        cid, formed.index[formed.to_numpy(bool)]
     )
     comp["committee_reason"] = np.select(
         [
             ~comp["in_scope"],
             ~comp["committee_in_den"],
             comp["committee_counted"],
-            cid.map(states).notna(),
+            comp_states != "",
         ],
-        ["未纳入统计", "不具备组建条件（按口径不计入分母）", "", cid.map(states).fillna("")],
+        ["未纳入统计", "不具备组建条件（按口径不计入分母）", "", comp_states],
         default="未成立业委会（物管会）",
     )
 
     # Service coverage.
     started = comp["service_since"].isna() | (comp["service_since"] <= day)
     mode = comp["management_mode"]
-    comp["service_counted"] = comp["in_scope"] & mode.isin(sc.covered_modes) & started
-    comp["professional_counted"] = comp["in_scope"] & mode.isin(sc.professional_modes) & started
+    comp["service_counted"] = comp["in_scope"] & isin(mode, sc.covered_modes) & started
+    comp["professional_counted"] = comp["in_scope"] & isin(mode, sc.professional_modes) & started
     comp["service_reason"] = np.select(
         [
             ~comp["in_scope"],
             comp["service_counted"],
             mode.isna(),
             mode == schema.MODE_NONE,
-            ~mode.isin(sc.covered_modes),
+            ~isin(mode, sc.covered_modes),
         ],
-        ["未纳入统计", "", "物业管理方式未填", "无物业管理", f"管理方式“{'{}'}”不在覆盖口径内"],
+        [
+            "未纳入统计",
+            "",
+            "物业管理方式未填",
+            "无物业管理",
+            "管理方式“" + mode.astype(object).fillna("").astype(str) + "”不在覆盖口径内",
+        ],
         default="物业服务起始日期晚于统计日",
     )
-    not_in_modes = comp["service_reason"].str.contains("{}", regex=False)
-    comp.loc[not_in_modes, "service_reason"] = [
-        f"管理方式“{m}”不在覆盖口径内" for m in mode[not_in_modes]
-    ]
 
     # Party units: active committees of compounds in scope, and service projects.
     scope_ids = comp.loc[comp["in_scope"], "compound_id"]
     unit_frames = []
     comp_attrs = comp.set_index("compound_id")[["name", "street", "community", "category"]]
     if UNIT_COMMITTEE in pcfg.population:
-        cu = com[com["active"] & com["compound_id"].isin(scope_ids)]
+        cu = com[com["active"] & isin(com["compound_id"], scope_ids)]
         if pcfg.committee_scope == "qualifying":
             cu = cu[cu["party_members"].fillna(0) >= pcfg.min_members_for_org]
         unit_frames.append(
@@ -315,7 +352,7 @@ def compute(ds: Dataset, config, as_of: date) -> Computation:
             )
         )
     if UNIT_SERVICE in pcfg.population:
-        sp = comp[comp["in_scope"] & mode.isin(pcfg.service_project_modes) & started]
+        sp = comp[comp["in_scope"] & isin(mode, pcfg.service_project_modes) & started]
         unit_frames.append(
             pd.DataFrame(
                 {
@@ -346,8 +383,8 @@ def compute(ds: Dataset, config, as_of: date) -> Computation:
     # Committees: a committee id, or a compound id resolving to its active committee(s).
     cl = links[~is_company & links["host_kind"].notna()]
     com_ids = set(com["committee_id"])
-    direct = cl[cl["host_ref"].isin(com_ids)].assign(unit_id=lambda d: d["host_ref"])
-    via = cl[~cl["host_ref"].isin(com_ids)].merge(
+    direct = cl[isin(cl["host_ref"], com_ids)].assign(unit_id=lambda d: d["host_ref"])
+    via = cl[~isin(cl["host_ref"], com_ids)].merge(
         com.loc[com["active"], ["compound_id", "committee_id"]],
         left_on="host_ref",
         right_on="compound_id",
@@ -361,18 +398,16 @@ def compute(ds: Dataset, config, as_of: date) -> Computation:
         ],
         ignore_index=True,
     )
-    all_links["is_org"] = all_links["form"].isin(schema.ORG_FORMS)
+    all_links["is_org"] = isin(all_links["form"], schema.ORG_FORMS)
     all_links["is_work"] = all_links["is_org"] | (all_links["form"] == schema.FORM_INSTRUCTOR)
     key = ["unit_kind", "unit_id"]
-    agg = all_links.groupby(key).agg(
-        org=("is_org", "any"),
-        work=("is_work", "any"),
-        org_ids=("org_id", lambda s: "、".join(dict.fromkeys(s))),
-    )
+    agg = all_links.groupby(key).agg(org=("is_org", "any"), work=("is_work", "any"))
+    link_key = all_links["unit_kind"] + "\x1f" + all_links["unit_id"]
+    org_ids = _join_groups(link_key, all_links["org_id"])
     units = units.join(agg, on=key)
+    units["org_ids"] = _lookup(units["unit_kind"] + "\x1f" + units["unit_id"], org_ids, "")
     units["party_org_ok"] = units["org"].fillna(False).astype(bool)
     units["party_work_ok"] = units["work"].fillna(False).astype(bool)
-    units["org_ids"] = units["org_ids"].fillna("")
     units = units.drop(columns=["org", "work"])
     headline = "party_work_ok" if pcfg.count_work_coverage else "party_org_ok"
     units["party_reason"] = np.select(

@@ -58,3 +58,91 @@ def print_validation(result, strict: bool = False, console: Console | None = Non
     console.print(
         f"\n结果：{verdict}（错误 {counts['error']} 个，警告 {counts['warning']} 个，提示 {counts['info']} 个）"
     )
+
+
+def _rate_cell(entry: dict, key: str) -> str:
+    r = entry[key]
+    if r["rate"] is None:
+        text = "—"
+    else:
+        text = f"{r['rate'] * 100:.1f}%"
+    style = ""
+    if key in entry.get("target", {}) and r["rate"] is not None:
+        style = "green" if entry["met"][key] else "red"
+    shown = f"[{style}]{text}[/]" if style else text
+    return f"{shown} [dim]({r['numerator']}/{r['denominator']})[/dim]"
+
+
+def _gap_cell(entry: dict, keys: tuple[str, ...]) -> str:
+    gaps = entry.get("gap", {})
+    if not gaps:
+        return "—"
+    return " / ".join(str(gaps[k]) if gaps.get(k) is not None else "—" for k in keys)
+
+
+def print_report(comp, ds, issues: list, console: Console | None = None) -> None:
+    """Streets as rows, the three headline rates against the target, the total last."""
+    from .compute import HEADLINE, RATE_LABELS
+
+    console = console or Console()
+    data = comp.to_json()
+    target = data["total"]["target"]
+    t = comp.config.target_for(comp.as_of)
+    short = {
+        "committee": "业委会\n组建率",
+        "service": "物业\n覆盖率",
+        "party": "党组织\n覆盖率",
+    }
+    table = Table(title=f"“三率”统计（截至 {comp.as_of.isoformat()}）", show_lines=False)
+    table.add_column("街道", no_wrap=True)
+    table.add_column("小区数", justify="right")
+    for key in HEADLINE:
+        table.add_column(short[key], justify="right")
+    table.add_column("排名", justify="right")
+    table.add_column("差距（个）\n业委会/物业/党组织", justify="right", no_wrap=True)
+    for s in data["streets"]:
+        table.add_row(
+            s["street"],
+            str(s["compounds"]),
+            *(_rate_cell(s, k) for k in HEADLINE),
+            str(s.get("rank") or ""),
+            _gap_cell(s, HEADLINE),
+        )
+    total = data["total"]
+    table.add_section()
+    table.add_row(
+        "[bold]全区合计[/bold]",
+        f"[bold]{total['compounds']}[/bold]",
+        *(_rate_cell(total, k) for k in HEADLINE),
+        "",
+        _gap_cell(total, HEADLINE),
+    )
+    console.print(table)
+    if not total["compounds"]:
+        console.print("[yellow]小区台账中没有纳入统计的小区，各率无法计算（显示为“—”）。[/yellow]")
+    if t is not None and target:
+        goals = "，".join(f"{RATE_LABELS[k]} {target[k] * 100:g}%" for k in HEADLINE if k in target)
+        console.print(
+            f"统计截止：{comp.as_of.isoformat()}；适用目标（截至 {t.by.isoformat()}）：{goals}",
+            highlight=False,
+        )
+    else:
+        console.print(f"统计截止：{comp.as_of.isoformat()}；未设定目标", highlight=False)
+    source = comp.config.source or "默认口径"
+    console.print(f"口径：{source}（详见报告“口径说明”或 sanlv config init）", highlight=False)
+    rows = ds.rows
+    reasons = "；".join(f"{k} {v} 行" for k, v in rows.get("skipped_by_reason", {}).items())
+    console.print(
+        f"行数核对：读取 {rows.get('read', 0)} 行 = 计入 {rows.get('used', 0)} 行 + "
+        f"未计入 {rows.get('skipped', 0)} 行" + (f"（{reasons}）" if reasons else ""),
+        highlight=False,
+    )
+    sev = Counter(i.severity for i in issues)
+    if sev.get("error") or sev.get("warning"):
+        console.print(
+            f"[yellow]数据问题：错误 {sev.get('error', 0)} 个，警告 {sev.get('warning', 0)} 个；"
+            "以上数字只统计了能读取的数据，请运行 sanlv validate 查看并修正。[/yellow]",
+            highlight=False,
+        )
+    else:
+        console.print("数据问题：未发现错误或警告。", highlight=False)

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import schema
 from .issues import ERROR, Issue
@@ -90,30 +91,57 @@ class Dataset:
 # --- column normalisers -------------------------------------------------------------------
 
 
-def _clean(s: pd.Series) -> pd.Series:
-    """NFKC, trimmed, inner runs of spaces folded; empty -> NA. Object dtype of str/None."""
-    s = s.astype(object)
-    present = s.notna()
-    if not present.any():
-        return pd.Series([None] * len(s), index=s.index, dtype=object)
-    t = s[present].astype(str).str.normalize("NFKC").str.strip()
-    t = t.str.replace(r"\s+", " ", regex=True)
-    out = pd.Series(None, index=s.index, dtype=object)
-    out[present] = t.where(t != "", None)
-    return out
+def _arrow(s: pd.Series | pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Any column of strings as one pyarrow string array (nulls for missing)."""
+    if isinstance(s, pa.ChunkedArray):
+        s = s.combine_chunks()
+    if isinstance(s, pa.Array):
+        return s if pa.types.is_string(s.type) else pc.cast(s, pa.string())
+    vals = [None if (v is None or (isinstance(v, float) and np.isnan(v))) else str(v) for v in s]
+    return pa.array(vals, pa.string())
 
 
-def norm_ids(s: pd.Series) -> pd.Series:
-    t = _clean(s)
-    m = t.notna()
-    if m.any():
-        v = t[m].str.replace(" ", "", regex=False)
-        v = v.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
-        sci = v.str.match(r"^\d+(\.\d+)?[eE]\+?\d+$")
-        if sci.any():
-            v[sci] = [_sci_to_int(x) for x in v[sci]]
-        t[m] = v
-    return t
+def _obj(arr: pa.Array) -> pd.Series:
+    """A pyarrow string array as an object Series of str / None.
+
+    Object dtype on purpose: pandas' hash-based isin/map/groupby are fast on it, while the
+    Arrow-backed string dtype falls back to Python loops in some of them.
+    """
+    return pd.Series(arr.to_numpy(zero_copy_only=False), dtype=object)
+
+
+def _mask(arr: pa.Array) -> pd.Series:
+    return pd.Series(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _clean(s, fold_spaces: bool = False) -> pa.Array:
+    """NFKC (where a cell has non-ASCII text), trimmed, empty -> null; with `fold_spaces`
+    inner runs of spaces and line breaks become one space. All in pyarrow kernels."""
+    a = _arrow(s)
+    if not pc.all(pc.string_is_ascii(a)).as_py():
+        a = pc.utf8_normalize(a, "NFKC")
+    a = pc.utf8_trim_whitespace(a)
+    if fold_spaces and any(
+        pc.any(pc.match_substring(a, ch)).as_py() for ch in ("  ", "\n", "\t", "\r")
+    ):
+        a = pc.replace_substring_regex(a, r"\s{2,}|[\t\r\n]", " ")
+    return pc.if_else(pc.equal(pc.utf8_length(a), 0), pa.scalar(None, pa.string()), a)
+
+
+def _ids(a: pa.Array) -> pa.Array:
+    a = pc.replace_substring(a, " ", "")
+    a = pc.replace_substring_regex(a, r"^(\d+)\.0+$", r"\1")
+    sci = pc.fill_null(pc.match_substring_regex(a, r"^\d+(\.\d+)?[eE]\+?\d+$"), False)
+    if pc.any(sci).as_py():
+        vals = a.to_pylist()
+        for i in pc.indices_nonzero(sci).to_pylist():
+            vals[i] = _sci_to_int(vals[i])
+        a = pa.array(vals, pa.string())
+    return a
+
+
+def norm_ids(s) -> pd.Series:
+    return _obj(_ids(_clean(s)))
 
 
 def _sci_to_int(x: str) -> str:
@@ -123,93 +151,125 @@ def _sci_to_int(x: str) -> str:
     return str(int(d)) if d == d.to_integral_value() else x
 
 
-def norm_text(s: pd.Series) -> pd.Series:
-    return _clean(s)
+def norm_text(s) -> pd.Series:
+    return _obj(_clean(s, fold_spaces=True))
 
 
-def norm_int(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+def norm_int(s) -> tuple[pd.Series, pd.Series, pd.Series]:
     """-> (Int64 values, bad-type mask, negative mask)."""
     t = _clean(s)
-    present = t.notna()
-    v = t[present].str.replace(r"[,，\s]", "", regex=True).str.replace(INT_UNITS_RE, "", regex=True)
-    num = pd.to_numeric(v, errors="coerce")
-    out = pd.Series(pd.NA, index=s.index, dtype="Int64")
-    ok = num.notna() & (num == np.floor(num.fillna(0))) & (num.abs() < 2**53)
-    out[ok[ok].index] = num[ok].astype("int64")
-    bad = pd.Series(False, index=s.index)
-    bad[present] = ~ok
-    neg = out.fillna(0) < 0
-    return out, bad, neg.astype(bool)
+    try:  # fast path: every cell already a plain whole number (as Excel numbers come)
+        nums = pc.cast(t, pa.int64())
+        out = pd.Series(
+            nums.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get), dtype="Int64"
+        )
+        none = pd.Series(np.zeros(len(t), dtype=bool))
+        return out, none, (out.fillna(0) < 0).astype(bool)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    v = pc.replace_substring_regex(t, r"[,，\s]", "")
+    v = pc.replace_substring_regex(v, INT_UNITS_RE, "")
+    ok = pc.fill_null(pc.match_substring_regex(v, r"^[+-]?\d{1,15}(\.0*)?$"), False)
+    good = pc.if_else(ok, pc.replace_substring_regex(v, r"\.0*$", ""), pa.scalar(None, pa.string()))
+    nums = pc.cast(good, pa.int64())
+    out = pd.Series(nums.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get), dtype="Int64")
+    bad = _mask(pc.and_(pc.is_valid(t), pc.invert(ok)))
+    neg = (out.fillna(0) < 0).astype(bool)
+    return out, bad, neg
 
 
-def norm_date(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+def norm_date(s) -> tuple[pd.Series, pd.Series, pd.Series]:
     """-> (datetime64 values, bad mask, month-only mask)."""
     t = _clean(s)
-    present = t.notna()
-    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
-    bad = pd.Series(False, index=s.index)
-    month_only = pd.Series(False, index=s.index)
+    n = len(t)
+    out = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
+    present = _mask(pc.is_valid(t))
     if not present.any():
-        return out, bad, month_only
-    v = t[present]
-    parts = v.str.extract(DATE_RE)
-    compact = v.str.extract(COMPACT_DATE_RE)
-    parts = parts.fillna(compact)
-    got = parts["y"].notna()
-    if got.any():
-        p = parts[got].astype(int)
-        dt = pd.to_datetime(
-            pd.DataFrame({"year": p["y"], "month": p["m"], "day": p["d"]}), errors="coerce"
+        return out, present, present
+    # Fast path: the ISO form fastexcel gives for real Excel dates ("2021-05-01 00:00:00").
+    iso = pc.strptime(
+        pc.utf8_slice_codeunits(t, 0, 10), format="%Y-%m-%d", unit="s", error_is_null=True
+    )
+    shape_ok = pc.match_substring_regex(t, r"^(19|20|21)\d{2}-\d{2}-\d{2}( 00:00:00)?$")
+    iso_ok_a = pc.fill_null(pc.and_(pc.is_valid(iso), shape_ok), False)
+    # strptime rolls 2021-02-30 over to March: keep only dates whose day is the one typed.
+    typed_day = pc.cast(pc.if_else(iso_ok_a, pc.utf8_slice_codeunits(t, 8, 10), "0"), pa.int64())
+    iso_ok_a = pc.fill_null(pc.and_(iso_ok_a, pc.equal(pc.day(iso), typed_day)), False)
+    iso_ok = _mask(iso_ok_a)
+    iso = pc.if_else(iso_ok_a, iso, pa.scalar(None, iso.type))
+    out[iso_ok] = pd.Series(iso.to_pandas()).astype("datetime64[ns]")[iso_ok]
+    rest = present & ~iso_ok
+    got = iso_ok.copy()
+    if rest.any():
+        idx = np.flatnonzero(rest.to_numpy())
+        sub = pc.take(t, pa.array(idx))
+        parts = pc.extract_regex(sub, DATE_RE)
+        compact = pc.extract_regex(sub, COMPACT_DATE_RE)
+        # flatten() carries the struct's nulls (no match) into its fields.
+        ys, ms, ds = (
+            pc.coalesce(a, b) for a, b in zip(parts.flatten(), compact.flatten(), strict=True)
         )
-        out[dt.index] = dt
-    serial = ~got & v.str.match(SERIAL_RE)
+        year = pc.cast(ys, pa.int32())
+        in_range = pc.and_(pc.greater_equal(year, 1900), pc.less_equal(year, 2199))
+        sub_got = pc.fill_null(in_range, False).to_numpy(zero_copy_only=False)
+        if sub_got.any():
+            frame = pd.DataFrame(
+                {
+                    "year": pc.cast(ys, pa.int32()).to_pandas(),
+                    "month": pc.cast(ms, pa.int32()).to_pandas(),
+                    "day": pc.cast(ds, pa.int32()).to_pandas(),
+                }
+            )[sub_got]
+            parsed = pd.to_datetime(frame, errors="coerce").astype("datetime64[ns]")
+            out.iloc[idx[sub_got]] = parsed.to_numpy()
+            got.iloc[idx[sub_got]] = True
+    serial = ~got & _mask(pc.match_substring_regex(t, SERIAL_RE))
     if serial.any():
-        days = pd.to_numeric(v[serial], errors="coerce").astype(float)
-        out[days.index] = (EXCEL_EPOCH + pd.to_timedelta(np.floor(days), unit="D")).values
-    bad[present] = out[present].isna()
-    month_only[present] = bad[present] & v.str.match(MONTH_ONLY_RE)
+        days = pd.to_numeric(_obj(t)[serial], errors="coerce").astype(float)
+        out[serial] = (EXCEL_EPOCH + pd.to_timedelta(np.floor(days), unit="D")).to_numpy()
+    bad = present & out.isna()
+    month_only = bad & _mask(pc.match_substring_regex(t, MONTH_ONLY_RE))
     return out, bad, month_only
 
 
-def norm_bool(s: pd.Series, default: object = None) -> tuple[pd.Series, pd.Series]:
+def _lookup(t: pa.Array, mapping: dict, value_type: pa.DataType) -> pa.Array:
+    keys = pa.array(list(mapping), pa.string())
+    vals = pa.array(list(mapping.values()), value_type)
+    return pc.take(vals, pc.index_in(t, value_set=keys))
+
+
+def norm_bool(s, default: object = None) -> tuple[pd.Series, pd.Series]:
     t = _clean(s)
-    present = t.notna()
-    index = schema.bool_index()
-    mapped = t[present].str.replace(" ", "", regex=False).str.lower().map(index)
-    out = pd.Series(pd.NA, index=s.index, dtype="boolean")
-    out[mapped.index] = mapped
-    bad = pd.Series(False, index=s.index)
-    bad[present] = mapped.isna()
+    key = pc.utf8_lower(pc.replace_substring(t, " ", ""))
+    mapped = _lookup(key, schema.bool_index(), pa.bool_())
+    bad = _mask(pc.and_(pc.is_valid(t), pc.is_null(mapped)))
+    out = pd.Series(
+        mapped.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get), dtype="boolean"
+    )
     if default is not None:
         out = out.fillna(bool(default))
     return out, bad
 
 
-def norm_enum(s: pd.Series, enum: str, default: object = None) -> tuple[pd.Series, pd.Series]:
+def norm_enum(s, enum: str, default: object = None) -> tuple[pd.Series, pd.Series]:
     t = _clean(s)
-    present = t.notna()
-    mapped = t[present].str.replace(" ", "", regex=False).map(schema.enum_index(enum))
-    out = pd.Series(None, index=s.index, dtype=object)
-    out[mapped.index] = mapped
-    bad = pd.Series(False, index=s.index)
-    bad[present] = mapped.isna()
+    mapped = _lookup(pc.replace_substring(t, " ", ""), schema.enum_index(enum), pa.string())
+    bad = _mask(pc.and_(pc.is_valid(t), pc.is_null(mapped)))
     if default is not None:
-        out[~present] = default
-    return out, bad
+        mapped = pc.if_else(pc.is_null(t), pa.scalar(str(default)), mapped)
+    return _obj(mapped), bad
 
 
-def norm_idlist(s: pd.Series) -> pd.Series:
+def norm_idlist(s) -> pd.Series:
     """Split a list of ids on , ， 、 ; ； or spaces -> tuples of normalised ids."""
     t = _clean(s)
-    out = pd.Series([()] * len(t), index=s.index, dtype=object)
-    present = t.notna()
-    if present.any():
-        parts = t[present].str.split(IDLIST_SPLIT_RE, regex=True).explode()
-        ids = norm_ids(pd.Series(parts.to_numpy(dtype=object)))
-        ids.index = parts.index
-        grouped = ids.dropna().groupby(level=0).agg(tuple)
-        out[grouped.index] = grouped
-    return out
+    lists = pc.split_pattern_regex(pc.fill_null(t, ""), IDLIST_SPLIT_RE)
+    flat = _ids(pc.list_flatten(lists))
+    flat = pc.if_else(pc.equal(pc.utf8_length(flat), 0), pa.scalar(None, pa.string()), flat)
+    rebuilt = pa.ListArray.from_arrays(lists.offsets, flat)
+    return pd.Series(
+        [tuple(x for x in v if x is not None) for v in rebuilt.to_pylist()], dtype=object
+    )
 
 
 def closest_value(value: str, enum: str) -> str:
@@ -268,13 +328,12 @@ def build_dataset(result: ReadResult) -> Dataset:
         df = pd.DataFrame({"_src": np.concatenate(srcs), "_row": np.concatenate(rows)})
         frame: dict[str, pd.Series] = {}
         for f in roster.fields:
-            col = pa.chunked_array(raw[f.key], pa.string()).to_pandas(types_mapper=None)
-            col = pd.Series(col, dtype=object)
+            col = pa.chunked_array(raw[f.key], pa.string()).combine_chunks()
             n_before = len(issues)
             frame[f.key] = _normalise_column(roster, f, col, df, sources, issues)
             if len(issues) > n_before:
                 invalid[(roster.key, f.key)] = (
-                    col.notna() & pd.Series(frame[f.key]).isna()
+                    _mask(pc.is_valid(col)) & frame[f.key].isna()
                 ).to_numpy()
         out = pd.DataFrame(frame)
         out["_src"] = df["_src"]
@@ -298,7 +357,7 @@ def build_dataset(result: ReadResult) -> Dataset:
 def _normalise_column(
     roster: schema.Roster,
     f: schema.Field,
-    col: pd.Series,
+    col: pa.Array,
     frame: pd.DataFrame,
     sources: list[Source],
     issues: list[Issue],
@@ -310,7 +369,8 @@ def _normalise_column(
             src = sources[int(frame["_src"].iat[i])]
             row = int(frame["_row"].iat[i])
             ref = src.columns.get(f.key)
-            value = "" if col.iat[i] is None else str(col.iat[i])
+            raw = col[int(i)].as_py()
+            value = "" if raw is None else str(raw).strip()
             issues.append(
                 Issue(
                     code,

@@ -284,10 +284,12 @@ def _xlsx_merges(path: Path) -> dict[str, list[tuple[int, int, int, int]]]:
                 with zf.open(part) as fh:
                     for chunk in iter(lambda: fh.read(1 << 22), b""):
                         buf = tail + chunk
+                        tail = buf[-200:]
+                        if b"mergeCell " not in buf:
+                            continue
                         for m in _MERGE_RE.finditer(buf):
                             a, r1, b, r2 = m.groups()
                             found.append((int(r1) - 1, _col_index(a), int(r2) - 1, _col_index(b)))
-                        tail = buf[-200:]
                 # A match in the overlap may be seen twice.
                 out[sh.get("name", "")] = sorted(set(found))
     except Exception:  # merges are a convenience: a workbook that hides them still reads

@@ -1,0 +1,272 @@
+"""`sanlv report`: the terminal table, the JSON answer and the report workbook."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from sanlv.cli import app
+from sanlv.report import SHEETS, text_width
+
+from . import district as d
+from .district import write_district
+from .helpers import write_xlsx
+
+runner = CliRunner()
+AS_OF = ["--as-of", "2026-10-31"]
+NAMES = [r[8] for r in d.COMMITTEES] + [r[7] for r in d.ORGS]
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("report")
+    now = write_district(folder / "十月.xlsx")
+    # last month: K10 not yet, and a compound whose name must stay text
+    compounds = [list(r) for r in d.COMPOUNDS]
+    compounds[4][1] = "=1+1"
+    compounds[1][1] = "@SUM(A1)"
+    compounds[3][1] = "-2+3"
+    hostile = write_district(folder / "公式.xlsx", compounds)
+    before = write_district(folder / "九月.xlsx", committees=d.COMMITTEES[:-1])
+    return {"now": now, "before": before, "hostile": hostile, "dir": folder}
+
+
+@pytest.fixture(scope="module")
+def report_path(files):
+    out = files["dir"] / "报告.xlsx"
+    r = runner.invoke(app, ["report", str(files["hostile"]), *AS_OF, "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    return out
+
+
+def test_table_output(files):
+    r = runner.invoke(app, ["report", str(files["now"]), *AS_OF], env={"COLUMNS": "160"})
+    assert r.exit_code == 0, r.output
+    assert "甲街道" in r.output and "全区合计" in r.output
+    assert "60.0%" in r.output  # committee 6/10
+    assert "2026-10-31" in r.output and "2022-12-31" in r.output  # as-of and target in force
+    assert "行数核对" in r.output and "数据问题" in r.output
+    assert "Traceback" not in r.output
+
+
+def test_json_is_exactly_the_computation(files):
+    r = runner.invoke(app, ["report", str(files["now"]), *AS_OF, "--format", "json"])
+    assert r.exit_code == 0
+    data = json.loads(r.stdout)
+    assert set(data) >= {"as_of", "total", "streets", "communities", "config"}
+    assert data["total"]["committee"] == {"numerator": 6, "denominator": 10, "rate": 0.6}
+    assert data["total"]["compounds"] == 10
+    s = data["streets"][0]
+    assert set(s) >= {"street", "compounds", "committee", "service", "party", "target", "gap"}
+
+
+def test_period_and_errors(files, tmp_path):
+    r = runner.invoke(app, ["report", str(files["now"]), "--period", "2026-10", "--format", "json"])
+    assert r.exit_code == 0 and json.loads(r.stdout)["as_of"] == "2026-10-31"
+    r = runner.invoke(app, ["report", str(files["now"]), "--period", "2026-13"])
+    assert r.exit_code == 2 and "--period" in r.output
+    r = runner.invoke(app, ["report", str(tmp_path / "无此文件.xlsx")])
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    r = runner.invoke(app, ["report", str(files["now"]), "--format", "pdf"])
+    assert r.exit_code == 2
+    r = runner.invoke(app, ["report", str(files["now"]), "-o", str(files["now"])])
+    assert r.exit_code == 2 and "拒绝" in r.output
+    r = runner.invoke(app, ["report", str(files["now"]), "-o", str(tmp_path / "x.csv")])
+    assert r.exit_code == 2
+
+
+def test_no_compound_roster_is_exit_2(tmp_path):
+    path = write_xlsx(tmp_path / "只有业委会.xlsx", {"业委会": [d.COMMITTEE_HEADER, *d.COMMITTEES]})
+    r = runner.invoke(app, ["report", str(path)])
+    assert r.exit_code == 2
+    assert "小区台账" in r.output and "Traceback" not in r.output
+
+
+def test_data_errors_do_not_fail_the_report(tmp_path):
+    compounds = [list(r) for r in d.COMPOUNDS]
+    compounds[0][6] = "物业"  # not an accepted mode
+    path = write_district(tmp_path / "错.xlsx", compounds)
+    r = runner.invoke(app, ["report", str(path), *AS_OF], env={"COLUMNS": "160"})
+    assert r.exit_code == 0
+    assert "错误 1 个" in r.output and "sanlv validate" in r.output
+
+
+def test_inputs_unchanged(files, report_path):
+    before = files["hostile"].read_bytes()
+    runner.invoke(app, ["report", str(files["hostile"]), *AS_OF, "-o", str(report_path)])
+    assert files["hostile"].read_bytes() == before
+
+
+# --- the workbook ---------------------------------------------------------------------------
+
+
+def test_workbook_sheets_and_chart(report_path):
+    wb = openpyxl.load_workbook(report_path)
+    assert wb.sheetnames == list(SHEETS)
+    assert len(wb["概览"]._charts) == 1
+    with zipfile.ZipFile(report_path) as z:
+        assert "xl/charts/chart1.xml" in z.namelist()
+    for ws in wb:
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.paperSize == 9
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.page_setup.fitToWidth in (None, 1)  # 1 is the OOXML default
+        assert ws.page_setup.fitToHeight == 0
+        assert ws.freeze_panes is not None
+        assert ws.print_title_rows
+
+
+def _find(ws, value):
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value == value:
+                return cell
+    raise AssertionError(value)
+
+
+def test_overview_figures_and_formats(report_path):
+    ws = openpyxl.load_workbook(report_path)["概览"]
+    total = _find(ws, "全区合计")
+    assert total.font.b
+    row = [c for c in ws[total.row]]
+    values = [c.value for c in row]
+    assert values[1] == 10  # compounds
+    assert values[2:5] == [6, 10, 0.6]  # committee numerator, denominator, rate
+    assert row[4].number_format == "0.0%"
+    assert values[5] == 0.9 and values[6] == "否" and values[7] == 3  # target, met, gap
+    # streets above the total, rank in the last column
+    s1 = _find(ws, d.S1)
+    assert s1.row < total.row
+    assert ws.cell(s1.row, ws.max_column).value == 1
+    assert ws.conditional_formatting  # coloured against the target
+    # secondary rates in a small table
+    assert _find(ws, "专业化物业服务率").offset(0, 3).number_format == "0.0%"
+
+
+def test_communities_sheet(report_path):
+    ws = openpyxl.load_workbook(report_path)["社区明细"]
+    cell = _find(ws, "四社区")
+    values = [c.value for c in ws[cell.row]]
+    assert values[:3] == [d.S2, "四社区", 1]
+    assert "—" in values  # no Party unit: the rate is shown as a dash
+    assert ws.cell(cell.row, 6).number_format == "0.0%"
+
+
+def test_todo_list(report_path):
+    ws = openpyxl.load_workbook(report_path)["问题清单"]
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    kinds = {r[0] for r in rows}
+    assert kinds == {"未组建业委会（物管会）", "无物业服务", "党组织未覆盖", "届满未换届"}
+    assert ("届满未换届", d.S1, "一社区", "C04") in {r[:4] for r in rows}
+    keys = [(r[1], r[2]) for r in rows]
+    assert keys == sorted(keys)
+    assert len([r for r in rows if r[0] == "未组建业委会（物管会）"]) == 4  # C02 C05 C10 C11
+
+
+def test_formula_like_names_stay_text(report_path):
+    wb = openpyxl.load_workbook(report_path)
+    ws = wb["问题清单"]
+    names = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    for text in ("=1+1", "@SUM(A1)", "-2+3"):
+        assert text in names, text
+        assert names[text].data_type == "s"
+    with zipfile.ZipFile(report_path) as z:
+        xml = "".join(
+            z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet")
+        )
+    assert "<f>" not in xml  # the report writes no cell formulas at all
+
+
+def test_formula_like_street_and_community_stay_text(tmp_path):
+    compounds = [list(r) for r in d.COMPOUNDS]
+    for r in compounds:
+        r[2] = "+" + r[2]
+    compounds[10][3] = '=HYPERLINK("http://x")'
+    out = tmp_path / "r.xlsx"
+    path = write_district(tmp_path / "h.xlsx", compounds)
+    assert runner.invoke(app, ["report", str(path), *AS_OF, "-o", str(out)]).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    cells = {c.value: c for ws in wb for row in ws.iter_rows() for c in row}
+    assert cells['=HYPERLINK("http://x")'].data_type == "s"
+    assert cells["+" + d.S1].data_type == "s"
+
+
+def test_method_and_quality_sheets(report_path, files):
+    wb = openpyxl.load_workbook(report_path)
+    text = "\n".join(str(v) for row in wb["口径说明"].iter_rows(values_only=True) for v in row if v)
+    assert "2026-10-31" in text
+    assert "SHA-256" in text and "公式.xlsx" in text
+    import hashlib
+
+    assert hashlib.sha256(files["hostile"].read_bytes()).hexdigest() in text
+    assert "行数核对" in text and "sanlv 0." in text
+    assert "业委会组建率分母" in text  # config.describe lines
+    assert "分子" in text and "分母" in text
+    q = wb["数据质量"]
+    assert q.cell(2, 1).value == "问题代码"
+
+
+def _all_text(path: Path) -> str:
+    wb = openpyxl.load_workbook(path)
+    return "\n".join(
+        str(v) for ws in wb for row in ws.iter_rows(values_only=True) for v in row if v is not None
+    )
+
+
+def test_personal_names_only_when_asked(files, report_path, tmp_path):
+    text = _all_text(report_path)
+    assert not [n for n in NAMES if n in text]
+    out = tmp_path / "含姓名.xlsx"
+    r = runner.invoke(
+        app, ["report", str(files["now"]), *AS_OF, "-o", str(out), "--include-personal"]
+    )
+    assert r.exit_code == 0, r.output
+    text = _all_text(out)
+    assert "张卫东" in text  # chair of the expired committee K04
+    assert "主任姓名" in text
+
+
+def test_previous_adds_change_columns(files, tmp_path):
+    out = tmp_path / "环比.xlsx"
+    args = ["report", str(files["now"]), *AS_OF, "-o", str(out), "--previous", str(files["before"])]
+    r = runner.invoke(app, args)
+    assert r.exit_code == 0, r.output
+    ws = openpyxl.load_workbook(out)["概览"]
+    head = _find(ws, "比上期（百分点）")
+    s2 = _find(ws, d.S2)
+    # 乙街道 committee: 1/4 on 2026-09-30 (K10 not in last month's roster), 2/4 now: +25.0
+    assert ws.cell(s2.row, head.column).value == 25
+    assert ws.cell(s2.row, head.column).number_format.startswith("+0.0")
+    plain = openpyxl.load_workbook(files["dir"] / "报告.xlsx")["概览"]
+    assert "比上期（百分点）" not in [c.value for c in plain[4]]
+
+
+def test_widths_fit_chinese_text():
+    assert text_width("业委会") == 6
+    assert text_width("A1") == 2
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="soffice not installed")
+def test_converts_to_pdf(report_path, tmp_path):
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(report_path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    assert (tmp_path / (report_path.stem + ".pdf")).stat().st_size > 1000
