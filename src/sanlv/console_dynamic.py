@@ -110,7 +110,7 @@ def print_trend(result, console: Console | None = None) -> None:
     keys = (*HEADLINE, "service_professional", "party_work")
     for k in keys:
         t.add_column(SHORT[k], justify="right")
-    for _, row in result.total.iterrows():
+    for row in result.total.to_dict("records"):
         t.add_row(
             row["month"], str(int(row["compounds"])), *[pct(result.rate(row, k)) for k in keys]
         )

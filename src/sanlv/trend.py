@@ -64,20 +64,18 @@ class TrendResult:
         return d
 
     def to_json(self) -> dict:
-        by_month = dict(iter(self.streets.groupby("month", sort=False)))
-        months = []
-        for _, row in self.total.iterrows():
-            streets = by_month.get(row["month"], self.streets.iloc[:0])
-            months.append(
-                {
-                    "month": row["month"],
-                    "as_of": row["as_of"].isoformat(),
-                    "total": self._entry(row, {}),
-                    "streets": [
-                        self._entry(s, {"street": s["street"]}) for _, s in streets.iterrows()
-                    ],
-                }
-            )
+        streets: dict[str, list[dict]] = {}
+        for s in self.streets.to_dict("records"):
+            streets.setdefault(s["month"], []).append(self._entry(s, {"street": s["street"]}))
+        months = [
+            {
+                "month": row["month"],
+                "as_of": row["as_of"].isoformat(),
+                "total": self._entry(row, {}),
+                "streets": streets.get(row["month"], []),
+            }
+            for row in self.total.to_dict("records")
+        ]
         return {
             "mode": self.mode,
             "from": self.months[0] if self.months else None,
@@ -167,7 +165,7 @@ def write_trend(result: TrendResult, path: str | os.PathLike) -> None:
             if with_street:
                 ws.set_column(2, 2, 14)
             ws.freeze_panes(1, first_rate)
-            for r, (_, row) in enumerate(df.iterrows(), start=1):
+            for r, row in enumerate(df.to_dict("records"), start=1):
                 ws.write_string(r, 0, row["month"])
                 ws.write_datetime(r, 1, pd.Timestamp(row["as_of"]).to_pydatetime(), date_fmt)
                 c = 2
