@@ -274,9 +274,9 @@ def test_active_dates_of_orgs(ds):
     on = compute(ds, Config(), D(2026, 1, 1))
     assert unit(before, "K08", "party_org_ok")
     assert not unit(on, "K08", "party_org_ok")
-    # O07 (K08) founded 2026-12-01: covers from that day
-    assert unit(compute(ds, Config(), D(2026, 12, 1)), "K08", "party_org_ok")
-    assert not unit(compute(ds, Config(), D(2026, 11, 30)), "K08", "party_org_ok")
+    # O07 (K08) founded 2026-11-15 (after the usual as-of, not in the future): covers from then
+    assert unit(compute(ds, Config(), D(2026, 11, 15)), "K08", "party_org_ok")
+    assert not unit(compute(ds, Config(), D(2026, 11, 14)), "K08", "party_org_ok")
 
 
 def test_committee_active_dates(ds):

@@ -221,18 +221,22 @@ def validate(
             from .write import write_issues
 
             write_issues(result, output)
+        annotated: list[Path] = []
         if annotate is not None:
             from .annotate import annotate_inputs
 
-            annotate_inputs(result, annotate)
+            annotated = annotate_inputs(result, annotate)
         if fmt == "json":
-            _print_json(result.to_json())
+            data = result.to_json()
+            if annotated:
+                data["annotated"] = [str(p) for p in annotated]
+            _print_json(data)
         else:
             console.print_validation(result, strict=strict)
             if output is not None:
                 typer.echo(f"问题清单已写入：{output}", err=True)
-            if annotate is not None:
-                typer.echo(f"标注副本已写入：{annotate}", err=True)
+            for path in annotated:
+                typer.echo(f"标注副本已写入：{path}", err=True)
         return result.exit_code(strict)
 
     raise typer.Exit(run_guarded(debug, body))

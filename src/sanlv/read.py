@@ -9,13 +9,16 @@ through the aliases and classifies every row below the header as data or skipped
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import difflib
 import hashlib
 import io
+import os
 import re
+import sys
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -216,6 +219,31 @@ def load_grids(path: Path, max_unzipped: int = MAX_UNZIPPED_BYTES) -> list[Grid]
     return _load_excel(path)
 
 
+@contextlib.contextmanager
+def _rust_panics_quiet() -> Iterator[None]:
+    """Keep the Rust reader's panic report (and backtrace) off the user's terminal: it is
+    caught as an exception and reported in Chinese instead."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _reraise_control(exc: BaseException) -> None:
+    """Let Ctrl-C and exits through; everything else from the reader is a bad file."""
+    if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
+        raise exc
+
+
 def _calamine_reason(exc: Exception) -> tuple[str, str]:
     text = str(exc)
     low = text.lower()
@@ -230,20 +258,24 @@ def _load_excel(path: Path) -> list[Grid]:
 
     name = path.name
     try:
-        reader = fastexcel.read_excel(str(path))
+        with _rust_panics_quiet():
+            reader = fastexcel.read_excel(str(path))
         sheet_names = list(reader.sheet_names)
-    except Exception as exc:  # the Rust reader raises its own exception types
+    except BaseException as exc:  # the Rust reader raises its own types, panics included
+        _reraise_control(exc)
         code, why = _calamine_reason(exc)
         raise InputError(code, f"文件 {name} {why}。", name) from None
     merges = _xlsx_merges(path) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
     grids = []
     for idx, sheet in enumerate(sheet_names):
         try:
-            s = reader.load_sheet(idx, header_row=None, dtypes="string", skip_rows=0)
-            batch = s.to_arrow()
+            with _rust_panics_quiet():
+                s = reader.load_sheet(idx, header_row=None, dtypes="string", skip_rows=0)
+                batch = s.to_arrow()
             offset = min((c.absolute_index for c in s.available_columns()), default=0)
             hidden = str(s.visible) != "visible"
-        except Exception as exc:
+        except BaseException as exc:  # pyo3 PanicException is no Exception subclass
+            _reraise_control(exc)
             code, why = _calamine_reason(exc)
             raise InputError(code, f"文件 {name} 的工作表 “{sheet}” {why}。", name) from None
         cols = [_as_string(batch.column(i)) for i in range(batch.num_columns)]
