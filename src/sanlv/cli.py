@@ -114,6 +114,14 @@ def parse_as_of(as_of: str | None, period: str | None) -> date:
     return date.today()
 
 
+def _month_end(value: str, option: str) -> date:
+    """A YYYY-MM option value -> the last day of that month."""
+    try:
+        return parse_as_of(None, value)
+    except UsageProblem:
+        raise UsageProblem(f"{option} 的月份“{value}”无效，应为 YYYY-MM，如 2026-10。") from None
+
+
 def check_format(fmt: str) -> str:
     if fmt not in ("table", "json"):
         raise UsageProblem(f"--format 只能是 table 或 json，不能是“{fmt}”。")
@@ -316,6 +324,200 @@ def _load_with_compounds(load, files: list[Path], limit: int, which: str = ""):
             f"{which}{names} 中没有找到小区台账（工作表“小区”或带“小区编号”等表头的表），无法统计三率。",
         )
     return ds
+
+
+IncludePersonal = Annotated[
+    bool, typer.Option("--include-personal", help="输出中包含主任、书记等个人姓名（默认不含）。")
+]
+
+
+@app.command()
+def ledger(
+    files: Files,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="输出的标准化台账（.xlsx），必填。")
+    ] = None,
+    as_of: AsOf = None,
+    period: Period = None,
+    config: ConfigOpt = None,
+    include_personal: IncludePersonal = False,
+    max_unzipped_mb: MaxUnzipped = 2048,
+    debug: Debug = False,
+) -> None:
+    """生成标准化台账：合并清洗后的三张台账，附每个小区在统计日的状态，并按街道列出待办事项。"""
+
+    def body() -> int:
+        from . import console_dynamic
+        from .compute import compute
+        from .config import load_config
+        from .ledger import write_ledger
+        from .normalise import load_dataset
+
+        if output is None:
+            raise UsageProblem("请用 -o 指定输出的台账文件，如 -o 标准化台账.xlsx。")
+        check_output(output, files, (".xlsx",))
+        day = parse_as_of(as_of, period)
+        cfg = load_config(config)
+        ds = _load_with_compounds(load_dataset, files, max_unzipped_mb * 1024**2)
+        result = write_ledger(ds, compute(ds, cfg, day), output, include_personal)
+        console_dynamic.print_ledger(result)
+        return 0
+
+    raise typer.Exit(run_guarded(debug, body))
+
+
+@app.command()
+def diff(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="原（上期）台账文件或文件夹，可多个。", show_default=False),
+    ],
+    against: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--against",
+            help="新（本期）台账文件；多个文件请重复此选项：--against a.xlsx --against b.xlsx。",
+            show_default=False,
+        ),
+    ] = None,
+    as_of: AsOf = None,
+    period: Period = None,
+    config: ConfigOpt = None,
+    fmt: Format = "table",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="把变动清单写入 .xlsx 文件。")
+    ] = None,
+    include_personal: IncludePersonal = False,
+    max_unzipped_mb: MaxUnzipped = 2048,
+    debug: Debug = False,
+) -> None:
+    """比较两期台账：新增、撤销、调整的小区、业委会、党组织，以及各街道三率的变化。
+
+    两期的三率按同一统计日计算（默认今天，或 --as-of / --period）。"""
+
+    def body() -> int:
+        from . import console_dynamic
+        from .config import load_config
+        from .diff import diff_datasets, write_diff
+        from .normalise import load_dataset
+
+        check_format(fmt)
+        if not against:
+            raise UsageProblem("请用 --against 指定新（本期）台账文件，如 --against 十月.xlsx。")
+        check_output(output, [*files, *against], (".xlsx",))
+        day = parse_as_of(as_of, period)
+        cfg = load_config(config)
+        limit = max_unzipped_mb * 1024**2
+        old = _load_with_compounds(load_dataset, files, limit, "原台账 ")
+        new = _load_with_compounds(load_dataset, against, limit, "新台账 ")
+        result = diff_datasets(old, new, cfg, day, include_personal)
+        if output is not None:
+            write_diff(result, output)
+        if fmt == "json":
+            _print_json(result.to_json())
+        else:
+            console_dynamic.print_diff(result)
+            if output is not None:
+                typer.echo(f"变动清单已写入：{output}", err=True)
+        return 0
+
+    raise typer.Exit(run_guarded(debug, body))
+
+
+@app.command()
+def trend(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="台账文件或文件夹（按其中的日期逐月计算）。", show_default=False),
+    ] = None,
+    from_: Annotated[str | None, typer.Option("--from", help="起始月份，如 2021-01。")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="截止月份，如 2026-10。")] = None,
+    snapshot: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--snapshot",
+            help="按月快照：月份=文件，如 --snapshot 2026-09=九月.xlsx，可重复；"
+            "同一月份可给多个文件。",
+            show_default=False,
+        ),
+    ] = None,
+    config: ConfigOpt = None,
+    fmt: Format = "table",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="把走势写入 .xlsx 文件（含折线图）。")
+    ] = None,
+    max_unzipped_mb: MaxUnzipped = 2048,
+    debug: Debug = False,
+) -> None:
+    """三率月度走势：按台账中的成立、撤销、物业服务起始日期，逐月末计算各项比率。"""
+
+    def body() -> int:
+        from . import console_dynamic
+        from .config import load_config
+        from .normalise import load_dataset
+        from .trend import (
+            MAX_MONTHS,
+            month_ends,
+            trend_from_dates,
+            trend_from_snapshots,
+        )
+
+        check_format(fmt)
+        limit = max_unzipped_mb * 1024**2
+        if snapshot:
+            if files or from_ or to:
+                raise UsageProblem("使用 --snapshot 时不能再给台账文件或 --from/--to。")
+            groups: dict = {}
+            for item in snapshot:
+                month, sep, path = item.partition("=")
+                if not sep or not path.strip():
+                    raise UsageProblem(
+                        f"--snapshot 的值“{item}”无效，应为 月份=文件，如 2026-09=九月.xlsx。"
+                    )
+                day = _month_end(month.strip(), "--snapshot")
+                groups.setdefault(day, []).append(Path(path.strip()))
+            if len(groups) > MAX_MONTHS:
+                raise UsageProblem(f"最多比较 {MAX_MONTHS} 个月。")
+            check_output(output, [p for g in groups.values() for p in g], (".xlsx",))
+            cfg = load_config(config)
+            snaps = [
+                (day, _load_with_compounds(load_dataset, paths, limit, f"{day:%Y-%m} 的快照 "))
+                for day, paths in groups.items()
+            ]
+            result = trend_from_snapshots(snaps, cfg)
+        else:
+            if not files:
+                raise UsageProblem("请给出台账文件，或用 --snapshot 指定各月快照。")
+            if not from_ or not to:
+                raise UsageProblem(
+                    "请用 --from 和 --to 指定月份范围，如 --from 2021-01 --to 2026-10。"
+                )
+            first = _month_end(from_, "--from")
+            last = _month_end(to, "--to")
+            if first > last:
+                raise UsageProblem(f"--from {from_} 晚于 --to {to}。")
+            months = month_ends(first, last)
+            if len(months) > MAX_MONTHS:
+                raise UsageProblem(
+                    f"月份范围共 {len(months)} 个月，最多 {MAX_MONTHS} 个月，请缩小范围。"
+                )
+            check_output(output, files, (".xlsx",))
+            cfg = load_config(config)
+            ds = _load_with_compounds(load_dataset, files, limit)
+            result = trend_from_dates(ds, cfg, months)
+        if output is not None:
+            from .trend import write_trend
+
+            write_trend(result, output)
+        if fmt == "json":
+            _print_json(result.to_json())
+        else:
+            console_dynamic.print_trend(result)
+            if output is not None:
+                typer.echo(f"走势已写入：{output}", err=True)
+        return 0
+
+    raise typer.Exit(run_guarded(debug, body))
 
 
 @config_app.command("init")

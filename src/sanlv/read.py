@@ -33,6 +33,20 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
 SUFFIXES = (*EXCEL_SUFFIXES, ".csv")
 HEADER_SEARCH_ROWS = 30
 IGNORED_HEADERS = {"序号", "序", "no", "no.", "行号", "编号序号"}
+# Columns and sheets that `sanlv ledger` adds to a standardised ledger (derived on its as-of
+# date): skipped silently, so that a ledger is itself valid input.
+DERIVED_HEADERS = frozenset(
+    {
+        "业委会状态",
+        "计入组建率",
+        "物业服务覆盖",
+        "专业化物业",
+        "党组织覆盖",
+        "未计入原因",
+        "统计日状态",
+    }
+)
+DERIVED_SHEET_PREFIX = "待办-"
 TOTAL_RE = re.compile(r"^\s*(合\s*计|小\s*计|总\s*计|累\s*计|共\s*计)")
 FOOTER_RE = re.compile(
     r"^\s*(填表人|填报人|审核人|审核|联系电话|联系人|电话|填表说明|说明|注[:：]|备注[:：]|制表|"
@@ -451,6 +465,16 @@ def locate(grid: Grid) -> tuple[Table | None, list[Issue]]:
     issues: list[Issue] = []
     where = {"file": grid.file, "sheet": grid.sheet}
     by_name = schema.sheet_index().get(schema.norm_label(grid.sheet))
+    if grid.sheet.startswith(DERIVED_SHEET_PREFIX):
+        issues.append(
+            Issue(
+                "sheet-ignored",
+                INFO,
+                f"工作表 “{grid.sheet}” 是 sanlv ledger 生成的待办清单，不作为台账读取。",
+                **where,
+            )
+        )
+        return None, issues
     if grid.hidden:
         issues.append(
             Issue("sheet-ignored", INFO, f"隐藏的工作表 “{grid.sheet}” 未读取。", **where)
@@ -511,7 +535,7 @@ def locate(grid: Grid) -> tuple[Table | None, list[Issue]]:
         cell = f"{letter}{header_excel_row}"
         key = index.get(schema.norm_label(label))
         if key is None:
-            if schema.norm_label(label) in IGNORED_HEADERS:
+            if schema.norm_label(label) in IGNORED_HEADERS | DERIVED_HEADERS:
                 continue
             unknown.append(label)
             hint = _closest(label, all_names)

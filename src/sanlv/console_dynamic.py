@@ -1,0 +1,137 @@
+"""Terminal rendering of ledger, diff and trend (Chinese labels, rich tables)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from .compute import HEADLINE, Rate
+
+MAX_LINES = 50
+SHORT = {
+    "committee": "组建率",
+    "service": "服务覆盖率",
+    "party": "党组织覆盖率",
+    "service_professional": "专业化服务率",
+    "party_work": "组织和工作覆盖率",
+}
+
+
+def pct(rate: Rate | float | None) -> str:
+    r = rate.rate if isinstance(rate, Rate) else rate
+    return "—" if r is None else f"{r * 100:.1f}%"
+
+
+def signed(delta: float | None) -> str:
+    if delta is None:
+        return "—"
+    pts = delta * 100
+    colour = "green" if pts > 0 else "red" if pts < 0 else "dim"
+    return f"[{colour}]{pts:+.1f}[/]"
+
+
+def print_ledger(result, console: Console | None = None) -> None:
+    console = console or Console()
+    rows = "、".join(f"{k} {v} 行" for k, v in result.rows.items())
+    console.print(f"已写出标准化台账：{result.path}（统计截止 {result.as_of}）", highlight=False)
+    console.print(f"  {rows}", highlight=False)
+    console.print(
+        f"  待办事项共 {result.todo_total} 项，分 {len(result.todo)} 个街道工作表（待办-街道名）",
+        highlight=False,
+    )
+
+
+def print_diff(result, console: Console | None = None) -> None:
+    from .diff import KIND_LABELS
+
+    console = console or Console()
+    console.print(
+        f"[bold]台账变动[/bold]：原 {'、'.join(result.old_files)} → 新 {'、'.join(result.new_files)}"
+        f"（三率统一按 {result.as_of.isoformat()} 计算）",
+        highlight=False,
+    )
+    s = result.summary()
+    t = Table(title="变动汇总")
+    for h in ("类别", "新增", "撤销", "调整"):
+        t.add_column(h, justify="right" if h != "类别" else "left")
+    for kind, label in KIND_LABELS.items():
+        p = kind + "s"
+        changed = str(s[f"{p}_changed"])
+        if s.get(f"{p}_dissolved"):
+            changed += f"（其中新设撤销日期 {s[f'{p}_dissolved']}）"
+        t.add_row(label, str(s[f"{p}_added"]), str(s[f"{p}_removed"]), changed)
+    console.print(t)
+    for title, df in (("新增", result.added), ("撤销（不再出现在台账中）", result.removed)):
+        if df.empty:
+            continue
+        console.print(f"\n[bold]{title}[/bold]（{len(df)} 个）")
+        for row in df.head(MAX_LINES).itertuples(index=False):
+            where = " ".join(x for x in (row.street, row.community) if x)
+            console.print(f"  {KIND_LABELS[row.kind]} {row.id} {row.name} {where}", highlight=False)
+        if len(df) > MAX_LINES:
+            console.print(f"  …… 另有 {len(df) - MAX_LINES} 个未显示，请用 -o 导出完整清单。")
+    ch = result.changes
+    if not ch.empty:
+        console.print(f"\n[bold]调整[/bold]（{ch['id'].nunique()} 个对象，{len(ch)} 项字段变化）")
+        for row in ch.head(MAX_LINES).itertuples(index=False):
+            old = row.old or "（空）"
+            new = row.new or "（空）"
+            console.print(
+                f"  {KIND_LABELS[row.kind]} {row.id} {row.name}：{row.label} {old} → {new}",
+                highlight=False,
+            )
+        if len(ch) > MAX_LINES:
+            console.print(f"  …… 另有 {len(ch) - MAX_LINES} 项未显示，请用 -o 导出完整清单。")
+    t = Table(title="三率变化（百分点）")
+    t.add_column("街道")
+    for k in HEADLINE:
+        t.add_column(f"{SHORT[k]} 原→新", justify="right")
+        t.add_column("变化", justify="right")
+    for entry in result.rate_rows():
+        cells = [entry["street"]]
+        for k in HEADLINE:
+            e = entry[k]
+            cells += [f"{_fmt(e['old'])}→{_fmt(e['new'])}", signed(e["change"])]
+        t.add_row(*cells)
+    console.print(t)
+    for note in result.notes:
+        console.print(f"[yellow]说明[/]：{note}", highlight=False)
+
+
+def _fmt(d: dict) -> str:
+    return pct(d["rate"])
+
+
+def print_trend(result, console: Console | None = None) -> None:
+    console = console or Console()
+    t = Table(title="全区三率月度走势")
+    t.add_column("月份")
+    t.add_column("小区数", justify="right")
+    keys = (*HEADLINE, "service_professional", "party_work")
+    for k in keys:
+        t.add_column(SHORT[k], justify="right")
+    for row in result.total.to_dict("records"):
+        t.add_row(
+            row["month"], str(int(row["compounds"])), *[pct(result.rate(row, k)) for k in keys]
+        )
+    console.print(t)
+    months = result.months
+    if len(months) >= 1 and not result.streets.empty:
+        first, last = months[0], months[-1]
+        s = result.streets
+        a = s[s["month"] == first].set_index("street")
+        b = s[s["month"] == last].set_index("street")
+        t = Table(title=f"各街道变化（{first} → {last}）")
+        t.add_column("街道")
+        for k in HEADLINE:
+            t.add_column(f"{SHORT[k]} {first}", justify="right")
+            t.add_column(last, justify="right")
+        for street in sorted(set(a.index) | set(b.index)):
+            cells = [street]
+            for k in HEADLINE:
+                cells.append(pct(result.rate(a.loc[street], k)) if street in a.index else "—")
+                cells.append(pct(result.rate(b.loc[street], k)) if street in b.index else "—")
+            t.add_row(*cells)
+        console.print(t)
+    for note in result.notes:
+        console.print(f"[yellow]说明[/]：{note}", highlight=False)

@@ -1,0 +1,129 @@
+from datetime import date
+
+import openpyxl
+from typer.testing import CliRunner
+
+from sanlv.cli import app
+from sanlv.compute import compute
+from sanlv.config import Config
+from sanlv.ledger import sheet_names, write_ledger
+from sanlv.normalise import load_dataset
+from sanlv.synth import make_district, write_workbook
+
+from .dynamic_fixtures import sept
+
+runner = CliRunner()
+DAY = date(2026, 10, 31)
+
+
+def _same_figures(original, ledger):
+    a = compute(load_dataset([original]), Config(), DAY).to_json()
+    b = compute(load_dataset([ledger]), Config(), DAY).to_json()
+    assert a["total"] == b["total"]
+    assert a["streets"] == b["streets"]
+    assert a["communities"] == b["communities"]
+
+
+def test_round_trip_synthetic_district(tmp_path):
+    src = tmp_path / "区.xlsx"
+    write_workbook(make_district(300, seed=7), src)
+    out = tmp_path / "台账.xlsx"
+    ds = load_dataset([src])
+    write_ledger(ds, compute(ds, Config(), DAY), out)
+    _same_figures(src, out)
+    again = load_dataset([out])
+    assert not [i for i in again.issues if i.code == "column-unknown"]
+    for key in ("compounds", "committees", "party_orgs"):
+        assert len(again.tables[key]) == len(ds.tables[key])
+
+
+def test_values_round_trip_with_personal(tmp_path):
+    src = sept(tmp_path)
+    out = tmp_path / "台账.xlsx"
+    ds = load_dataset([src])
+    write_ledger(ds, compute(ds, Config(), DAY), out, include_personal=True)
+    again = load_dataset([out])
+    for key in ("compounds", "committees", "party_orgs"):
+        a = ds.tables[key].drop(columns=["_src", "_row"]).reset_index(drop=True)
+        b = again.tables[key].drop(columns=["_src", "_row"]).reset_index(drop=True)
+        assert a.equals(b), key
+    assert "007" in set(again.compounds["compound_id"])  # leading zeros kept
+    _same_figures(src, out)
+
+
+def test_sheets_status_and_todo(tmp_path):
+    src = sept(tmp_path)
+    out = tmp_path / "台账.xlsx"
+    ds = load_dataset([src])
+    r = write_ledger(ds, compute(ds, Config(), DAY), out)
+    wb = openpyxl.load_workbook(out, read_only=True)
+    assert wb.sheetnames == ["小区", "业委会", "党组织", "待办-东街道", "待办-西街道"]
+    rows = list(wb["小区"].iter_rows(values_only=True))
+    head = rows[0]
+    assert head[:2] == ("小区编号", "小区名称")
+    assert head[-6:] == (
+        "业委会状态",
+        "计入组建率",
+        "物业服务覆盖",
+        "专业化物业",
+        "党组织覆盖",
+        "未计入原因",
+    )
+    by_id = {row[0]: dict(zip(head, row, strict=True)) for row in rows[1:]}
+    assert by_id["C1"]["业委会状态"] == "届满未换届"
+    assert by_id["C1"]["计入组建率"] == "是"
+    assert by_id["C2"]["物业服务覆盖"] == "否"
+    assert by_id["C3"]["业委会状态"] == "已组建（物管会）"
+    # the service project has an instructor only (work coverage), committee W2 nothing
+    assert by_id["C3"]["党组织覆盖"] == "未覆盖"
+    assert "物业服务项目C3：只有派驻党建指导员" in by_id["C3"]["未计入原因"]
+    assert "业委会（物管会）W2：无有效党组织" in by_id["C3"]["未计入原因"]
+    assert by_id["007"]["党组织覆盖"] == "无需覆盖"  # no committee, no service project
+    assert "无物业管理" in by_id["C2"]["未计入原因"]
+    assert by_id["C1"]["物业服务起始日期"].date() == date(2020, 1, 1)  # a real date
+    todo = list(wb["待办-东街道"].iter_rows(values_only=True))
+    items = {(t[0], t[2]) for t in todo[2:]}
+    assert ("未组建业委会（物管会）", "C2") in items
+    assert ("无物业服务", "C2") in items
+    assert ("业委会（物管会）届满未换届", "C1") in items
+    assert r.todo["东街道"] == len(todo) - 2
+
+
+def test_no_personal_names_by_default(tmp_path):
+    src = sept(tmp_path)
+    out = tmp_path / "台账.xlsx"
+    r = runner.invoke(app, ["ledger", str(src), "-o", str(out), "--as-of", "2026-10-31"])
+    assert r.exit_code == 0, r.output
+    text = {
+        str(v)
+        for ws in openpyxl.load_workbook(out, read_only=True)
+        for row in ws.iter_rows(values_only=True)
+        for v in row
+        if v is not None
+    }
+    assert "主任姓名" in text and "书记姓名" in text  # the columns are there
+    assert not {"张三", "李四", "王五", "赵六"} & text
+    r = runner.invoke(app, ["ledger", str(src), "-o", str(out), "--include-personal"])
+    assert r.exit_code == 0
+    text = {
+        str(v)
+        for row in openpyxl.load_workbook(out, read_only=True)["业委会"].iter_rows(values_only=True)
+        for v in row
+    }
+    assert "张三" in text
+
+
+def test_sheet_names_are_valid_and_unique():
+    names = sheet_names(["东街道", "a/b:c", "很长" * 20, "很长" * 20 + "乙"])
+    assert names["a/b:c"] == "待办-a_b_c"
+    assert all(len(n) <= 31 for n in names.values())
+    assert len(set(names.values())) == 4
+
+
+def test_cli_exit_2(tmp_path):
+    src = sept(tmp_path)
+    assert runner.invoke(app, ["ledger", str(src)]).exit_code == 2  # no -o
+    r = runner.invoke(app, ["ledger", str(src), "-o", str(src)])
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    r = runner.invoke(app, ["ledger", str(src), "-o", str(tmp_path / "x.csv")])
+    assert r.exit_code == 2
