@@ -16,27 +16,12 @@ import numpy as np
 import pandas as pd
 
 from . import schema
+from .config import HEADLINE_RATES, RATE_KEYS, RATE_NAMES
 from .normalise import Dataset
 
-RATE_KEYS = (
-    "committee",
-    "service",
-    "service_professional",
-    "party",
-    "party_work",
-    "party_committee",
-    "party_service",
-)
-RATE_LABELS = {
-    "committee": "业委会（物管会）组建率",
-    "service": "物业服务覆盖率",
-    "service_professional": "专业化物业服务率",
-    "party": "党的组织覆盖率",
-    "party_work": "党的组织和工作覆盖率",
-    "party_committee": "业委会（物管会）党的组织覆盖率",
-    "party_service": "物业服务项目党的组织覆盖率",
-}
-HEADLINE = ("committee", "service", "party")
+# The rate keys and names live with the configuration (the 口径), in one place.
+RATE_LABELS = RATE_NAMES
+HEADLINE = HEADLINE_RATES
 LEVELS = {"street": ["street"], "community": ["street", "community"], "category": ["category"]}
 UNIT_COMMITTEE = "committee"
 UNIT_SERVICE = "service_project"
