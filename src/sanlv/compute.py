@@ -8,7 +8,7 @@ compound category) are sums over those rows. Column operations only: no per-row 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -102,11 +102,18 @@ class Computation:
     compounds: pd.DataFrame  # one row per compound (in scope or not) with status columns
     units: pd.DataFrame  # one row per Party unit on the date
     committees: pd.DataFrame  # every committee with its status on the date
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     # --- aggregation -------------------------------------------------------------------
 
     def counts(self, by: list[str] | None = None) -> pd.DataFrame:
         """Numerators and denominators (`{key}_num`, `{key}_den`) per group, plus `compounds`."""
+        key = ("counts", tuple(by or ()))
+        if key not in self._memo:
+            self._memo[key] = self._counts(by)
+        return self._memo[key].copy()
+
+    def _counts(self, by: list[str] | None) -> pd.DataFrame:
         c = self.compounds[self.compounds["in_scope"]]
         u = self.units
         headline_party = (
@@ -156,7 +163,12 @@ class Computation:
         return dict(t.rates) if t is not None else {}
 
     def to_json(self) -> dict:
-        """The JSON shape of SPEC section 3."""
+        """The JSON shape of SPEC section 3 (computed once; treat it as read-only)."""
+        if "json" not in self._memo:
+            self._memo["json"] = self._to_json()
+        return self._memo["json"]
+
+    def _to_json(self) -> dict:
         target = self.target()
 
         def entry(row: dict, extra: dict) -> dict:
