@@ -286,9 +286,11 @@ def report(
 
             prev_ds = _load_with_compounds(load_dataset, previous, limit, "上期")
             prev = compute(prev_ds, cfg, previous_as_of(day))
-        from .checks import run_checks
+        issues = ds.issues
+        if output is not None or fmt != "json":  # the checks feed 数据质量 and the summary line
+            from .checks import run_checks
 
-        issues = ds.issues + run_checks(ds, cfg, day)
+            issues = issues + run_checks(ds, cfg, day)
         if output is not None:
             from .report import write_report
 
