@@ -1,0 +1,95 @@
+"""Fuzzing: mutate a small roster workbook cell by cell; validate and report never break."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import openpyxl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from sanlv import schema
+from sanlv.cli import app
+from sanlv.synth import make_district
+
+runner = CliRunner()
+DISTRICT = make_district(12, seed=7)
+
+weird_text = st.one_of(
+    st.text(max_size=20),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=50),
+    st.sampled_from(["=1+1", "+SUM(A1)", "-3", "@cmd", "\x00\x01\x1f", "😀🏠", "　", "合计", "填表人：张三",
+                     "1,234户", "２０２１年５月１日", "2021-02-30", "9999-12-31", "是", "否", "物业"]),
+    st.builds(lambda n: "长" * n, st.integers(1000, 40000)),
+)
+cell_value = st.one_of(
+    st.none(),
+    weird_text,
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=True, allow_infinity=False),
+    st.dates(dt.date(1900, 1, 1), dt.date(2200, 1, 1)),
+    st.booleans(),
+)
+mutation = st.tuples(st.integers(0, 2), st.integers(1, 40), st.integers(1, 14), cell_value)
+structural = st.sampled_from(["none", "empty-sheet", "shuffle-header", "blank-rows", "drop-sheet", "title-row"])
+
+
+def _workbook(path, mutations, how, order):
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for roster in schema.ROSTERS:
+        ws = wb.create_sheet(roster.label)
+        header = [f.label for f in roster.fields]
+        if how == "shuffle-header":
+            header = [header[i % len(header)] for i in order[: len(header)]] or header
+        if how == "title-row":
+            ws.append([f"示例区{roster.label}台账"])
+        ws.append(header)
+        for row in DISTRICT[roster.key]:
+            values = [row.get(f.key) for f in roster.fields]
+            ws.append(["是" if v is True else "否" if v is False else v for v in values])
+            if how == "blank-rows":
+                ws.append([])
+    names = [r.label for r in schema.ROSTERS]
+    for sheet_i, r, c, value in mutations:
+        ws = wb[names[sheet_i]]
+        cell = ws.cell(r, c)
+        cell.value = value
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"  # a user's text, not a formula
+    if how == "empty-sheet":
+        ws = wb[names[order[0] % 3] if order else names[0]]
+        ws.delete_rows(1, ws.max_row)
+    if how == "drop-sheet":
+        wb.remove(wb[names[order[0] % 3] if order else names[1]])
+    wb.save(path)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    mutations=st.lists(mutation, max_size=12),
+    how=structural,
+    order=st.permutations(list(range(14))),
+)
+def test_mutated_workbook_never_breaks(tmp_path, mutations, how, order):
+    path = tmp_path / "fuzz.xlsx"
+    _workbook(path, mutations, how, order)
+    before = path.read_bytes()
+    r = runner.invoke(app, ["validate", str(path), "--format", "json", "--as-of", "2026-10-31"])
+    assert r.exit_code in (0, 1, 2), r.output
+    assert not isinstance(r.exception, Exception) or isinstance(r.exception, SystemExit), r.exception
+    if r.exit_code in (0, 1):
+        data = json.loads(r.stdout)
+        rows = data["rows"]
+        assert rows["read"] == rows["used"] + rows["skipped"]
+        assert data["valid"] == (r.exit_code == 0)
+    rep = runner.invoke(app, ["report", str(path), "--format", "json", "--as-of", "2026-10-31"])
+    assert rep.exit_code in (0, 2), rep.output
+    if rep.exit_code == 0:
+        total = json.loads(rep.stdout)["total"]
+        for key in ("committee", "service", "party"):
+            rate = total[key]["rate"]
+            assert rate is None or 0 <= rate <= 1
+    assert path.read_bytes() == before  # inputs are never modified
