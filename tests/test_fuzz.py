@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -20,8 +21,26 @@ DISTRICT = make_district(12, seed=7)
 weird_text = st.one_of(
     st.text(max_size=20),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=50),
-    st.sampled_from(["=1+1", "+SUM(A1)", "-3", "@cmd", "\x00\x01\x1f", "😀🏠", "　", "合计", "填表人：张三",
-                     "1,234户", "２０２１年５月１日", "2021-02-30", "9999-12-31", "是", "否", "物业"]),
+    st.sampled_from(
+        [
+            "=1+1",
+            "+SUM(A1)",
+            "-3",
+            "@cmd",
+            "\x00\x01\x1f",
+            "😀🏠",
+            "　",
+            "合计",
+            "填表人：张三",
+            "1,234户",
+            "２０２１年５月１日",
+            "2021-02-30",
+            "9999-12-31",
+            "是",
+            "否",
+            "物业",
+        ]
+    ),
     st.builds(lambda n: "长" * n, st.integers(1000, 40000)),
 )
 cell_value = st.one_of(
@@ -33,7 +52,9 @@ cell_value = st.one_of(
     st.booleans(),
 )
 mutation = st.tuples(st.integers(0, 2), st.integers(1, 40), st.integers(1, 14), cell_value)
-structural = st.sampled_from(["none", "empty-sheet", "shuffle-header", "blank-rows", "drop-sheet", "title-row"])
+structural = st.sampled_from(
+    ["none", "empty-sheet", "shuffle-header", "blank-rows", "drop-sheet", "title-row"]
+)
 
 
 def _workbook(path, mutations, how, order):
@@ -56,6 +77,8 @@ def _workbook(path, mutations, how, order):
     for sheet_i, r, c, value in mutations:
         ws = wb[names[sheet_i]]
         cell = ws.cell(r, c)
+        if isinstance(value, str):  # xlsx cannot hold C0 control characters at all
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
         cell.value = value
         if isinstance(value, str) and value.startswith("="):
             cell.data_type = "s"  # a user's text, not a formula
@@ -67,7 +90,9 @@ def _workbook(path, mutations, how, order):
     wb.save(path)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     mutations=st.lists(mutation, max_size=12),
     how=structural,
@@ -79,7 +104,9 @@ def test_mutated_workbook_never_breaks(tmp_path, mutations, how, order):
     before = path.read_bytes()
     r = runner.invoke(app, ["validate", str(path), "--format", "json", "--as-of", "2026-10-31"])
     assert r.exit_code in (0, 1, 2), r.output
-    assert not isinstance(r.exception, Exception) or isinstance(r.exception, SystemExit), r.exception
+    assert not isinstance(r.exception, Exception) or isinstance(r.exception, SystemExit), (
+        r.exception
+    )
     if r.exit_code in (0, 1):
         data = json.loads(r.stdout)
         rows = data["rows"]
@@ -93,3 +120,26 @@ def test_mutated_workbook_never_breaks(tmp_path, mutations, how, order):
             rate = total[key]["rate"]
             assert rate is None or 0 <= rate <= 1
     assert path.read_bytes() == before  # inputs are never modified
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    cells=st.lists(st.lists(weird_text, min_size=1, max_size=8), max_size=12), header=st.booleans()
+)
+def test_hostile_csv_never_breaks(tmp_path, cells, header):
+    """CSV can carry what xlsx cannot: control characters, NULs, ragged rows."""
+    path = tmp_path / "小区.csv"
+    lines = [[f.label for f in schema.COMPOUNDS.fields]] if header else []
+    lines += cells
+    text = "\n".join(",".join(v.replace(",", "，") for v in row) for row in lines)
+    path.write_bytes(text.encode("utf-8", errors="surrogatepass"))
+    r = runner.invoke(app, ["validate", str(path), "--format", "json", "--as-of", "2026-10-31"])
+    assert r.exit_code in (0, 1, 2), r.output
+    assert not isinstance(r.exception, Exception) or isinstance(r.exception, SystemExit), (
+        r.exception
+    )
+    if r.exit_code in (0, 1):
+        rows = json.loads(r.stdout)["rows"]
+        assert rows["read"] == rows["used"] + rows["skipped"]
