@@ -40,16 +40,24 @@ def timed(cmd: list[str]) -> tuple[float, float]:
 
 
 def prepare(n: int, out: Path) -> Path:
-    from sanlv.synth import make_district, write_workbook
-
     path = out / f"district_{n}.xlsx"
-    if not path.exists():
-        write_workbook(make_district(n, seed=n), path)
+    if not path.exists():  # generated in a child process too, for the same reason
+        code = (
+            "import sys; from sanlv.synth import make_district, write_workbook; "
+            "write_workbook(make_district(int(sys.argv[1]), seed=int(sys.argv[1])), sys.argv[2])"
+        )
+        subprocess.run([PY, "-c", code, str(n), str(path)], check=True)
     return path
 
 
 def ledger_cells(ledger: Path, dest: Path) -> Path:
-    """The ledger's cell values, pickled, for the bare-write baseline."""
+    """The ledger's cell values, pickled, for the bare-write baseline (in a child process,
+    so this process stays small: a forked child's peak memory starts from the parent's)."""
+    subprocess.run([PY, str(HERE / "run.py"), "--dump-cells", str(ledger), str(dest)], check=True)
+    return dest
+
+
+def dump_cells(ledger: Path, dest: Path) -> None:
     import fastexcel
 
     reader = fastexcel.read_excel(str(ledger))
@@ -59,11 +67,15 @@ def ledger_cells(ledger: Path, dest: Path) -> Path:
         sheets[name] = [list(r.values()) for r in table.to_pylist()]
     with dest.open("wb") as fh:
         pickle.dump(sheets, fh)
-    return dest
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    if sys.argv[1:2] == ["--dump-cells"]:
+        dump_cells(Path(sys.argv[2]), Path(sys.argv[3]))
+        return
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--out", type=Path, default=HERE / "out")
@@ -76,7 +88,9 @@ def main() -> None:
     for n in a.sizes:
         wb = prepare(n, a.out)
         rep, led = a.out / f"report_{n}.xlsx", a.out / f"ledger_{n}.xlsx"
-        subprocess.run([*sanlv, "ledger", str(wb), "-o", str(led), *as_of], check=True, capture_output=True)
+        subprocess.run(
+            [*sanlv, "ledger", str(wb), "-o", str(led), *as_of], check=True, capture_output=True
+        )
         cells = ledger_cells(led, a.out / f"ledger_{n}.pkl")
         cmds = {
             "raw read (fastexcel)": [PY, str(HERE / "raw_read.py"), str(wb)],
@@ -84,7 +98,12 @@ def main() -> None:
             "report --format json": [*sanlv, "report", str(wb), "--format", "json", *as_of],
             "report -o report.xlsx": [*sanlv, "report", str(wb), "-o", str(rep), *as_of],
             "ledger -o ledger.xlsx": [*sanlv, "ledger", str(wb), "-o", str(led), *as_of],
-            "bare write (xlsxwriter)": [PY, str(HERE / "bare_write.py"), str(cells), str(a.out / "bare.xlsx")],
+            "bare write (xlsxwriter)": [
+                PY,
+                str(HERE / "bare_write.py"),
+                str(cells),
+                str(a.out / "bare.xlsx"),
+            ],
         }
         walls: dict[str, list[float]] = {k: [] for k in cmds}
         peaks: dict[str, float] = dict.fromkeys(cmds, 0.0)
@@ -104,7 +123,9 @@ def main() -> None:
                 ratio = f"{med[name] / raw:.2f}"
             print(f"| {n:,} | {name} | {med[name]:.2f} | {ratio} | {peaks[name]:.0f} |", flush=True)
     if shutil.which("git"):
-        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+        rev = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ).stdout.strip()
         print(f"\ncommit {rev}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
 
 

@@ -58,3 +58,15 @@ def test_config_init_and_bad_config(tmp_path):
     )
     r = runner.invoke(app, ["validate", str(data), "--config", str(bad)])
     assert r.exit_code == 2 and "count_wuguanhuii" in r.output
+
+
+def test_issue_dict_has_every_field():
+    from dataclasses import fields
+
+    from sanlv.issues import Issue
+
+    d = Issue(
+        "value-enum", "error", "消息", file="a.xlsx", sheet="小区", row=3, cell="H3"
+    ).to_dict()
+    assert set(d) == {f.name for f in fields(Issue)}
+    assert d["row"] == 3 and d["cell"] == "H3"
