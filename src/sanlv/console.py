@@ -138,10 +138,16 @@ def print_report(comp, ds, issues: list, console: Console | None = None) -> None
         highlight=False,
     )
     sev = Counter(i.severity for i in issues)
-    if sev.get("error") or sev.get("warning"):
+    if sev.get("error"):
         console.print(
             f"[yellow]数据问题：错误 {sev.get('error', 0)} 个，警告 {sev.get('warning', 0)} 个；"
-            "以上数字只统计了能读取的数据，请运行 sanlv validate 查看并修正。[/yellow]",
+            "有错误的单元格未能计入，以上数字只统计了能读取的数据，请运行 sanlv validate 查看并修正。[/yellow]",
+            highlight=False,
+        )
+    elif sev.get("warning"):
+        console.print(
+            f"数据提醒：警告 {sev['warning']} 个（如届满未换届、党员比例偏低），不影响统计，"
+            "可运行 sanlv validate 查看。",
             highlight=False,
         )
     else:
