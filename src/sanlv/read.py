@@ -18,7 +18,7 @@ import os
 import re
 import sys
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,7 +67,8 @@ class Grid:
     columns: list[pa.Array]  # string arrays, all of n_rows, index 0 = Excel row 1
     col_offset: int = 0  # absolute index of columns[0] (0 = column A)
     hidden: bool = False
-    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based r1, c1, r2, c2
+    # 0-based (r1, c1, r2, c2) merged ranges; read only when needed (see _fill_merged_down).
+    merges_of: Callable[[], list[tuple[int, int, int, int]]] | None = None
 
     @property
     def n_rows(self) -> int:
@@ -265,7 +266,7 @@ def _load_excel(path: Path) -> list[Grid]:
         _reraise_control(exc)
         code, why = _calamine_reason(exc)
         raise InputError(code, f"文件 {name} {why}。", name) from None
-    merges = _xlsx_merges(path) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
+    merges = _MergeCache(path) if path.suffix.lower() in (".xlsx", ".xlsm") else None
     grids = []
     for idx, sheet in enumerate(sheet_names):
         try:
@@ -279,7 +280,8 @@ def _load_excel(path: Path) -> list[Grid]:
             code, why = _calamine_reason(exc)
             raise InputError(code, f"文件 {name} 的工作表 “{sheet}” {why}。", name) from None
         cols = [_as_string(batch.column(i)) for i in range(batch.num_columns)]
-        grids.append(Grid(name, sheet, cols, offset, hidden, merges.get(sheet, [])))
+        of = (lambda sheet=sheet: merges.get(sheet)) if merges is not None else None
+        grids.append(Grid(name, sheet, cols, offset, hidden, of))
     return grids
 
 
@@ -291,6 +293,19 @@ def _col_index(letters: bytes) -> int:
     for ch in letters:
         n = n * 26 + ch - 64
     return n - 1
+
+
+class _MergeCache:
+    """The merged ranges of a workbook, scanned from its XML once, on first use."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.by_sheet: dict[str, list[tuple[int, int, int, int]]] | None = None
+
+    def get(self, sheet: str) -> list[tuple[int, int, int, int]]:
+        if self.by_sheet is None:
+            self.by_sheet = _xlsx_merges(self.path)
+        return self.by_sheet.get(sheet, [])
 
 
 def _xlsx_merges(path: Path) -> dict[str, list[tuple[int, int, int, int]]]:
@@ -609,7 +624,8 @@ def _classify_rows(
     )
     if n <= 0:
         return table
-    all_cols = [c.slice(start) for c in _fill_merged_down(grid, start)]
+    required = [c.index for k, c in columns.items() if roster.field(k).required]
+    all_cols = [c.slice(start) for c in _fill_merged_down(grid, start, required)]
     mapped = [all_cols[c.index] for c in columns.values()]
     filled_any = [_nonempty(c) for c in all_cols]
     filled_mapped = [_nonempty(c) for c in mapped] or [pa.array([False] * n)]
@@ -691,12 +707,19 @@ def _classify_rows(
     return table
 
 
-def _fill_merged_down(grid: Grid, start: int) -> list[pa.Array]:
+def _fill_merged_down(grid: Grid, start: int, required: list[int]) -> list[pa.Array]:
     """Copy the value of a vertically merged range (e.g. 街道 merged over a street's rows)
-    into every row it spans, below the header."""
+    into every row it spans, below the header.
+
+    The merges are looked up only when a required column has empty cells below the header
+    (a merged range leaves all but its first cell empty): a full table never pays for it."""
     columns = list(grid.columns)
+    if grid.merges_of is None or not any(
+        columns[j].slice(start).null_count for j in required if j < len(columns)
+    ):
+        return columns
     edits: dict[int, list] = {}
-    for r1, c1, r2, _c2 in grid.merges:
+    for r1, c1, r2, _c2 in grid.merges_of():
         j = c1 - grid.col_offset
         if r2 <= r1 or r1 < start or not 0 <= j < len(columns) or r2 >= grid.n_rows:
             continue
