@@ -79,6 +79,11 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--out", type=Path, default=HERE / "out")
+    ap.add_argument(
+        "--skip-writes",
+        action="store_true",
+        help="time only the raw read, validate and report --format json (no workbook writes)",
+    )
     a = ap.parse_args()
     a.out.mkdir(parents=True, exist_ok=True)
     sanlv = [PY, "-m", "sanlv.cli"]
@@ -105,6 +110,8 @@ def main() -> None:
                 str(a.out / "bare.xlsx"),
             ],
         }
+        if a.skip_writes:
+            cmds = {k: v for k, v in cmds.items() if "json" in k or k.startswith("raw")}
         walls: dict[str, list[float]] = {k: [] for k in cmds}
         peaks: dict[str, float] = dict.fromkeys(cmds, 0.0)
         for _ in range(a.runs):  # interleaved rounds
@@ -115,7 +122,7 @@ def main() -> None:
         med = {k: statistics.median(v) for k, v in walls.items()}
         raw = med["raw read (fastexcel)"]
         for name in cmds:
-            if name == "ledger -o ledger.xlsx":
+            if name == "ledger -o ledger.xlsx" and "bare write (xlsxwriter)" in med:
                 ratio = f"{med[name] / (raw + med['bare write (xlsxwriter)']):.2f} × (read+write)"
             elif name == "bare write (xlsxwriter)":
                 ratio = ""

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -171,17 +172,27 @@ class Computation:
     def _to_json(self) -> dict:
         target = self.target()
 
+        # Exact fractions of the targets, so gaps are integer arithmetic (as in `gap`).
+        shares = {k: Fraction(Decimal(str(v))) for k, v in target.items() if k in RATE_KEYS}
+
         def entry(row: dict, extra: dict) -> dict:
-            rates = self.rates_of(row)
             d = dict(extra)
             d["compounds"] = int(row["compounds"])
-            d.update({k: r.to_dict() for k, r in rates.items()})
-            d["target"] = {k: v for k, v in target.items() if k in rates}
+            for k in RATE_KEYS:
+                n, m = int(row[f"{k}_num"]), int(row[f"{k}_den"])
+                d[k] = {"numerator": n, "denominator": m, "rate": round(n / m, 4) if m else None}
+            d["target"] = {k: target[k] for k in shares}
             d["met"] = {
-                k: (rates[k].rate is not None and rates[k].rate >= v)
-                for k, v in d["target"].items()
+                k: bool(d[k]["denominator"])
+                and d[k]["numerator"] / d[k]["denominator"] >= target[k]
+                for k in shares
             }
-            d["gap"] = {k: gap(rates[k], v) for k, v in d["target"].items()}
+            d["gap"] = {
+                k: max(
+                    0, -((-f.numerator * d[k]["denominator"]) // f.denominator) - d[k]["numerator"]
+                )
+                for k, f in shares.items()
+            }
             return d
 
         total_row = _records(self.counts())[0]
