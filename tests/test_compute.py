@@ -6,6 +6,7 @@ Every expected numerator and denominator below is counted by hand from that dist
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import math
 
@@ -460,3 +461,48 @@ def test_synthetic_district_properties(tmp_path, n, seed, streets, config):
             r = entry[key]
             assert 0 <= r["numerator"] <= r["denominator"]
             assert r["rate"] is None or 0 <= r["rate"] <= 1
+
+
+def test_todos_are_one_list_for_report_and_ledger(tmp_path):
+    """The report's 问题清单 and the ledger's 待办 sheets come from one selection; an expired
+    committee is flagged even in a compound left out of the statistics."""
+    from sanlv.ledger import todo_items
+    from sanlv.report import todo_frame
+
+    from .helpers import write_xlsx
+
+    head = ["小区编号", "小区名称", "街道", "社区", "总户数", "物业管理方式", "纳入统计"]
+    path = write_xlsx(
+        tmp_path / "a.xlsx",
+        {
+            "小区": [
+                head,
+                ["A1", "甲", "东街道", "一社区", 200, "社区托管", "是"],
+                ["A2", "乙", "东街道", "一社区", 200, "社区托管", "否"],
+            ],
+            "业委会": [
+                [
+                    "组织编号",
+                    "小区编号",
+                    "类型",
+                    "成立日期",
+                    "任期届满日期",
+                    "委员人数",
+                    "党员人数",
+                ],
+                ["W2", "A2", "业委会", dt.date(2018, 1, 1), dt.date(2022, 12, 31), 5, 3],
+            ],
+        },
+    )
+    comp = compute(load_dataset([path]), Config(), dt.date(2026, 10, 31))
+    t = comp.todos()
+    assert sorted(zip(t["kind"], t["compound_id"], strict=True)) == [
+        ("committee", "A1"),
+        ("expired", "A2"),
+    ]
+    assert ("届满未换届", "W2") in set(
+        zip(todo_frame(comp)["类别"], todo_frame(comp)["对象编号"], strict=True)
+    )
+    assert ("业委会（物管会）届满未换届", "W2") in set(
+        zip(todo_items(comp)["事项"], todo_items(comp)["对象编号"], strict=True)
+    )

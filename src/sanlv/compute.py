@@ -26,6 +26,12 @@ HEADLINE = HEADLINE_RATES
 LEVELS = {"street": ["street"], "community": ["street", "community"], "category": ["category"]}
 UNIT_COMMITTEE = "committee"
 UNIT_SERVICE = "service_project"
+TODO_COMMITTEE, TODO_SERVICE, TODO_PARTY, TODO_EXPIRED = TODO_KINDS = (
+    "committee",
+    "service",
+    "party",
+    "expired",
+)
 UNIT_LABELS = {UNIT_COMMITTEE: "业委会（物管会）", UNIT_SERVICE: "物业服务项目"}
 
 
@@ -214,6 +220,53 @@ class Computation:
             "categories": [entry(r, {"category": _s(r["category"])}) for r in _records(categories)],
             "config": self.config.to_dict(),
         }
+
+    def todos(self) -> pd.DataFrame:
+        """Every to-do of SPEC section 5, one row each, for the report and the ledger alike:
+        `kind` (TODO_KINDS), street, community, compound_id, compound_name, object_id,
+        unit_kind (party to-dos), reason, term_end (expired committees)."""
+        c = self.compounds
+        cols = ["street", "community", "compound_id"]
+
+        def rows(kind: str, df: pd.DataFrame, name, obj, reason, unit_kind=None, term_end=None):
+            out = df[cols].reset_index(drop=True)
+            n = len(out)
+            out.insert(0, "kind", kind)
+            out["compound_name"] = np.asarray(name, dtype=object)
+            out["object_id"] = np.asarray(obj, dtype=object) if obj is not None else [""] * n
+            out["unit_kind"] = (
+                np.asarray(unit_kind, dtype=object) if unit_kind is not None else [""] * n
+            )
+            out["reason"] = np.asarray(reason, dtype=object) if reason is not None else [""] * n
+            out["term_end"] = (
+                pd.Series(term_end).to_numpy("datetime64[ns]")
+                if term_end is not None
+                else np.full(n, np.datetime64("NaT", "ns"))
+            )
+            return out
+
+        nc = c[c["committee_in_den"] & ~c["committee_counted"]]
+        ns = c[c["in_scope"] & ~c["service_counted"]]
+        u = self.units[~self.units["party_counted"].astype(bool)]
+        com = self.committees
+        # Expired committees are always flagged (SPEC section 1), in scope or not.
+        ex = com[com["expired"].astype(bool) & isin(com["compound_id"], c["compound_id"])]
+        return pd.concat(
+            [
+                rows(TODO_COMMITTEE, nc, nc["name"], nc["committee_ids"], nc["committee_reason"]),
+                rows(TODO_SERVICE, ns, ns["name"], None, ns["service_reason"]),
+                rows(
+                    TODO_PARTY,
+                    u,
+                    u["compound_name"],
+                    u["unit_id"],
+                    u["party_reason"],
+                    u["unit_kind"],
+                ),
+                rows(TODO_EXPIRED, ex, ex["name"], ex["committee_id"], None, None, ex["term_end"]),
+            ],
+            ignore_index=True,
+        )
 
     def street_ranks(self, streets: pd.DataFrame | None = None) -> dict[str, int]:
         """Rank of each street by the mean of the three headline rates (1 = best)."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from . import compute as engine
 from . import schema
 from .compute import UNIT_LABELS, Computation
 from .normalise import EXCEL_EPOCH, Dataset
@@ -155,36 +156,24 @@ def _org_state(orgs: pd.DataFrame, day: pd.Timestamp) -> np.ndarray:
 
 def todo_items(comp: Computation) -> pd.DataFrame:
     """Every to-do of SPEC section 5 (问题清单), one row each, with street and community."""
-    c = comp.compounds[comp.compounds["in_scope"]]
-    frames = []
-
-    def add(kind: str, df: pd.DataFrame, obj: pd.Series, detail: pd.Series) -> None:
-        frames.append(
-            pd.DataFrame(
-                {
-                    "事项": kind,
-                    "街道": df["street"].to_numpy(),
-                    "社区": df["community"].to_numpy(),
-                    "小区编号": df["compound_id"].to_numpy(),
-                    "小区名称": df["name"].to_numpy(),
-                    "对象编号": np.asarray(obj, dtype=object),
-                    "说明": np.asarray(detail, dtype=object),
-                }
-            )
-        )
-
-    nc = c[c["committee_in_den"] & ~c["committee_counted"]]
-    add(TODO_COMMITTEE, nc, nc["committee_ids"], nc["committee_reason"])
-    ns = c[~c["service_counted"]]
-    add(TODO_SERVICE, ns, pd.Series("", index=ns.index), ns["service_reason"])
-    u = comp.units[~comp.units["party_counted"]]
-    up = u.rename(columns={"compound_name": "name"})
-    add(TODO_PARTY, up, u["unit_kind"].map(UNIT_LABELS) + u["unit_id"], u["party_reason"])
-    com = comp.committees
-    ex = com[com["expired"] & com["compound_id"].isin(c["compound_id"])]
-    term = ex["term_end"].dt.strftime("%Y-%m-%d").fillna("")
-    add(TODO_EXPIRED, ex, ex["committee_id"], "任期已于 " + term + " 届满，尚未换届")
-    out = pd.concat(frames, ignore_index=True)
+    t = comp.todos()
+    label = dict(zip(engine.TODO_KINDS, TODO_ORDER, strict=True))
+    party = t["kind"] == engine.TODO_PARTY
+    expired = t["kind"] == engine.TODO_EXPIRED
+    obj = t["object_id"].where(t["object_id"].notna(), "")
+    term = t["term_end"].dt.strftime("%Y-%m-%d").fillna("")
+    detail = t["reason"].where(~expired, "任期已于 " + term + " 届满，尚未换届")
+    out = pd.DataFrame(
+        {
+            "事项": t["kind"].map(label),
+            "街道": t["street"],
+            "社区": t["community"],
+            "小区编号": t["compound_id"],
+            "小区名称": t["compound_name"],
+            "对象编号": obj.where(~party, t["unit_kind"].map(UNIT_LABELS) + obj),
+            "说明": detail,
+        }
+    )
     out["_order"] = out["事项"].map({k: i for i, k in enumerate(TODO_ORDER)})
     out = out.sort_values(["街道", "_order", "社区", "小区编号"], kind="stable")
     return out.drop(columns="_order").reset_index(drop=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, schema
+from . import __version__, compute, schema
 from . import config as config_mod
 from .compute import HEADLINE, RATE_KEYS, RATE_LABELS, UNIT_LABELS, Computation
 from .issues import Issue
@@ -310,78 +310,37 @@ def _communities(wb, fmts, data: dict) -> None:
 
 def todo_frame(comp: Computation, include_personal: bool = False) -> pd.DataFrame:
     """Every to-do of the month as rows: 类别, 街道, 社区, 小区编号, 小区名称, 对象编号, 说明."""
-    c = comp.compounds
-    frames = []
-    no_com = c[c["committee_in_den"] & ~c["committee_counted"]]
-    frames.append(
-        pd.DataFrame(
-            {
-                "类别": TODO_KINDS[0],
-                "街道": no_com["street"],
-                "社区": no_com["community"],
-                "小区编号": no_com["compound_id"],
-                "小区名称": no_com["name"],
-                "对象编号": no_com["committee_ids"],
-                "说明": no_com["committee_reason"],
-            }
-        )
+    t = comp.todos()
+    label = dict(zip(compute.TODO_KINDS, TODO_KINDS, strict=True))
+    party = t["kind"] == compute.TODO_PARTY
+    expired = t["kind"] == compute.TODO_EXPIRED
+    detail = t["reason"].astype(object).where(t["reason"].notna(), "")
+    detail = detail.where(~party, t["unit_kind"].map(UNIT_LABELS).fillna("") + "：" + detail)
+    overdue = (pd.Timestamp(comp.as_of) - t["term_end"]).dt.days.astype("Int64")
+    detail = detail.where(
+        ~expired,
+        "任期届满日期 "
+        + t["term_end"].dt.strftime("%Y-%m-%d")
+        + "，已超期 "
+        + overdue.astype(str)
+        + " 天未换届",
     )
-    no_svc = c[c["in_scope"] & ~c["service_counted"]]
-    frames.append(
-        pd.DataFrame(
-            {
-                "类别": TODO_KINDS[1],
-                "街道": no_svc["street"],
-                "社区": no_svc["community"],
-                "小区编号": no_svc["compound_id"],
-                "小区名称": no_svc["name"],
-                "对象编号": "",
-                "说明": no_svc["service_reason"],
-            }
-        )
+    out = pd.DataFrame(
+        {
+            "类别": t["kind"].map(label),
+            "街道": t["street"],
+            "社区": t["community"],
+            "小区编号": t["compound_id"],
+            "小区名称": t["compound_name"],
+            "对象编号": t["object_id"].astype(str).where(t["object_id"].notna(), ""),
+            "说明": detail,
+        }
     )
-    u = comp.units[~comp.units["party_counted"].astype(bool)]
-    kind = u["unit_kind"].map(UNIT_LABELS).fillna("")
-    frames.append(
-        pd.DataFrame(
-            {
-                "类别": TODO_KINDS[2],
-                "街道": u["street"],
-                "社区": u["community"],
-                "小区编号": u["compound_id"],
-                "小区名称": u["compound_name"],
-                "对象编号": u["unit_id"].astype(str),
-                "说明": kind + "：" + u["party_reason"].astype(str),
-            }
-        )
-    )
-    com = comp.committees
-    exp = com[com["expired"].astype(bool) & com["compound_id"].isin(c["compound_id"])]
-    overdue = (pd.Timestamp(comp.as_of) - exp["term_end"]).dt.days
-    frames.append(
-        pd.DataFrame(
-            {
-                "类别": TODO_KINDS[3],
-                "街道": exp["street"],
-                "社区": exp["community"],
-                "小区编号": exp["compound_id"],
-                "小区名称": exp["name"],
-                "对象编号": exp["committee_id"],
-                "说明": "任期届满日期 "
-                + exp["term_end"].dt.strftime("%Y-%m-%d")
-                + "，已超期 "
-                + overdue.astype(str)
-                + " 天未换届",
-            }
-        )
-    )
-    out = pd.concat(frames, ignore_index=True)
     if include_personal:
+        com = comp.committees
         chairs = com.set_index("committee_id")["chair"].dropna()
         chairs = chairs[~chairs.index.duplicated()]
-        committee_row = out["类别"].isin([TODO_KINDS[3]]) | (
-            (out["类别"] == TODO_KINDS[2]) & out["对象编号"].isin(com["committee_id"])
-        )
+        committee_row = expired | (party & out["对象编号"].isin(com["committee_id"]))
         out["主任姓名"] = out["对象编号"].map(chairs).where(committee_row).fillna("")
     out = out.fillna("")
     out["_k"] = out["类别"].map({k: i for i, k in enumerate(TODO_KINDS)})
