@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema
+from .compute import UNIT_COMMITTEE, active_on, attach_orgs
 from .issues import ERROR, WARNING, InputError, Issue
 from .normalise import Dataset
 
@@ -138,39 +139,21 @@ class Context:
         """Active organisations resolved to committees: org position, committee id, form."""
         if "links" in self._cache:
             return self._cache["links"]
-        orgs = self.ds.party_orgs
-        com = self.ds.committees
-        pos = np.flatnonzero(self.active_orgs().to_numpy())
-        act = orgs.iloc[pos]
-        keep = _b(act["host_kind"].notna() & (act["host_kind"] != schema.HOST_COMPANY)).to_numpy()
-        act, pos = act[keep], pos[keep]
-        if act.empty:
-            out = pd.DataFrame({"pos": [], "committee_id": [], "form": []})
-        else:
-            lk = pd.DataFrame(
-                {"pos": pos, "ref": act["host_ref"].to_numpy(), "form": act["form"].to_numpy()}
-            )
-            lk = lk.explode("ref")
-            lk = lk[lk["ref"].notna()].astype({"ref": object, "form": object})
-            ids = self.committee_ids()
-            direct = lk[lk["ref"].isin(ids)].assign(committee_id=lambda d: d["ref"])
-            active_com = com[self.active_committees().to_numpy()]
-            via = lk[~lk["ref"].isin(ids)].merge(
-                active_com[["compound_id", "committee_id"]], left_on="ref", right_on="compound_id"
-            )
-            out = pd.concat(
-                [direct[["pos", "committee_id", "form"]], via[["pos", "committee_id", "form"]]],
-                ignore_index=True,
-            )
+        links = attach_orgs(self.ds.party_orgs, self.ds.committees, self.as_of)
+        links = links[links["unit_kind"] == UNIT_COMMITTEE]
+        out = pd.DataFrame(
+            {
+                "pos": links["pos"].to_numpy(),
+                "committee_id": links["unit_id"].to_numpy(),
+                "form": links["form"].to_numpy(),
+            }
+        )
         self._cache["links"] = out
         return out
 
 
 def _active(df: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
-    if df.empty:
-        return pd.Series(False, index=df.index, dtype=bool)
-    f, d = df["founded"], df["dissolved"]
-    return (f.notna() & (f <= day) & (d.isna() | (d > day))).fillna(False).astype(bool)
+    return active_on(df["founded"], df["dissolved"], day)
 
 
 def show(value: object) -> str:

@@ -61,7 +61,8 @@ def gap(rate: Rate, target: float | None) -> int | None:
     return max(0, int(need))
 
 
-def _active(founded: pd.Series, dissolved: pd.Series, day: pd.Timestamp) -> pd.Series:
+def active_on(founded: pd.Series, dissolved: pd.Series, day: pd.Timestamp) -> pd.Series:
+    """Founded on or before `day` and not dissolved by then (SPEC section 1, "Active")."""
     return (founded.notna() & (founded <= day) & (dissolved.isna() | (dissolved > day))).astype(
         bool
     )
@@ -92,6 +93,45 @@ def _lookup(keys: pd.Series, table: pd.Series, default: str) -> pd.Series:
         index=keys.index,
         dtype=object,
     )
+
+
+def attach_orgs(orgs: pd.DataFrame, committees: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
+    """The units each Party organisation active on `day` is attached to (SPEC section 1).
+
+    A 物业服务企业 host lists compound ids (service projects); a committee host is a committee
+    id, or a compound id resolving to that compound's committee(s) active on the day.
+    Returns one row per link: `pos` (row position in `orgs`), org_id, form, unit_kind, unit_id.
+    The engine and the checks both resolve hosts here.
+    """
+    cols = ["pos", "org_id", "form", "unit_kind", "unit_id"]
+    active = active_on(orgs["founded"], orgs["dissolved"], day).to_numpy()
+    act = orgs[active]
+    links = pd.DataFrame(
+        {
+            "pos": np.flatnonzero(active),
+            "org_id": act["org_id"].to_numpy(),
+            "host_kind": act["host_kind"].to_numpy(),
+            "host_ref": act["host_ref"].to_numpy(),
+            "form": act["form"].to_numpy(),
+        }
+    ).explode("host_ref")
+    links = links[links["host_ref"].notna()].reset_index(drop=True).astype({"host_ref": object})
+    if links.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    is_company = links["host_kind"] == schema.HOST_COMPANY
+    svc = links[is_company].assign(unit_kind=UNIT_SERVICE, unit_id=lambda d: d["host_ref"])
+    cl = links[~is_company & links["host_kind"].notna()]
+    com_ids = set(committees["committee_id"].dropna())
+    direct = cl[isin(cl["host_ref"], com_ids)].assign(unit_id=lambda d: d["host_ref"])
+    com_active = active_on(committees["founded"], committees["dissolved"], day).to_numpy()
+    via = cl[~isin(cl["host_ref"], com_ids)].merge(
+        committees.loc[com_active, ["compound_id", "committee_id"]],
+        left_on="host_ref",
+        right_on="compound_id",
+    )
+    via = via.assign(unit_id=via["committee_id"])
+    com_links = pd.concat([direct, via], ignore_index=True).assign(unit_kind=UNIT_COMMITTEE)
+    return pd.concat([svc[cols], com_links[cols]], ignore_index=True)
 
 
 def _first_by_id(df: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -309,7 +349,7 @@ def compute(ds: Dataset, config, as_of: date) -> Computation:
 
     # Committees and their status on the day.
     com = _first_by_id(ds.committees, "committee_id").copy()
-    com["active"] = _active(com["founded"], com["dissolved"], day)
+    com["active"] = active_on(com["founded"], com["dissolved"], day)
     com["expired"] = com["active"] & com["term_end"].notna() & (com["term_end"] < day)
     com["is_wgh"] = com["kind"] == schema.KIND_WGH
     com["counts_formed"] = (
@@ -433,32 +473,8 @@ def compute(ds: Dataset, config, as_of: date) -> Computation:
     units["compound_name"] = units.pop("name")
 
     # Attach active Party organisations to units.
-    orgs = _first_by_id(ds.party_orgs, "org_id").copy()
-    orgs["active"] = _active(orgs["founded"], orgs["dissolved"], day)
-    act = orgs[orgs["active"]]
-    links = act[["org_id", "host_kind", "host_ref", "form"]].explode("host_ref")
-    links = links[links["host_ref"].notna()].reset_index(drop=True)
-    is_company = links["host_kind"] == schema.HOST_COMPANY
-    # Service projects: host_ref lists compound ids.
-    svc_links = links[is_company].assign(unit_kind=UNIT_SERVICE, unit_id=lambda d: d["host_ref"])
-    # Committees: a committee id, or a compound id resolving to its active committee(s).
-    cl = links[~is_company & links["host_kind"].notna()]
-    com_ids = set(com["committee_id"])
-    direct = cl[isin(cl["host_ref"], com_ids)].assign(unit_id=lambda d: d["host_ref"])
-    via = cl[~isin(cl["host_ref"], com_ids)].merge(
-        com.loc[com["active"], ["compound_id", "committee_id"]],
-        left_on="host_ref",
-        right_on="compound_id",
-    )
-    via = via.assign(unit_id=via["committee_id"]).drop(columns=["compound_id", "committee_id"])
-    com_links = pd.concat([direct, via], ignore_index=True).assign(unit_kind=UNIT_COMMITTEE)
-    all_links = pd.concat(
-        [
-            svc_links[["org_id", "form", "unit_kind", "unit_id"]],
-            com_links[["org_id", "form", "unit_kind", "unit_id"]],
-        ],
-        ignore_index=True,
-    )
+    orgs = _first_by_id(ds.party_orgs, "org_id")
+    all_links = attach_orgs(orgs, com, day)
     all_links["is_org"] = isin(all_links["form"], schema.ORG_FORMS)
     all_links["is_work"] = all_links["is_org"] | (all_links["form"] == schema.FORM_INSTRUCTOR)
     key = ["unit_kind", "unit_id"]
