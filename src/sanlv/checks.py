@@ -22,7 +22,7 @@ import pandas as pd
 from . import schema
 from .compute import UNIT_COMMITTEE, active_on, attach_orgs
 from .issues import ERROR, WARNING, InputError, Issue
-from .normalise import Dataset
+from .normalise import Dataset, location
 
 C, M, P = "compounds", "committees", "party_orgs"
 
@@ -61,13 +61,7 @@ class Context:
     def where(self, roster: str, i: int, key: str | None = None) -> dict:
         """Like Dataset.where, from cached arrays (row-by-row column access is slow)."""
         src = self.ds.sources[int(self.v(roster, "_src")[i])]
-        row = int(self.v(roster, "_row")[i])
-        out = {"file": src.file, "sheet": src.sheet, "row": row}
-        if key is not None:
-            ref = src.columns.get(key)
-            out["column"] = schema.ROSTER_BY_KEY[roster].field(key).label
-            out["cell"] = f"{ref.letter}{row}" if ref else ""
-        return out
+        return location(src, roster, int(self.v(roster, "_row")[i]), key)
 
     def files(self, roster: str) -> np.ndarray:
         """The file name of every row of a roster."""

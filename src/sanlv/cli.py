@@ -136,9 +136,7 @@ def check_output(output: Path | None, inputs: list[Path], suffixes: tuple[str, .
         raise UsageProblem(f"输出文件 {output.name} 的扩展名应为 {'、'.join(suffixes)}。")
     out = output.resolve()
     for p in inputs:
-        if p.exists() and (
-            p.resolve() == out or (p.is_dir() and out.parent == p.resolve() and False)
-        ):
+        if p.exists() and p.resolve() == out:
             raise UsageProblem(
                 f"输出文件 {output} 与输入文件相同，为保护原始台账已拒绝写入，请换一个文件名。"
             )

@@ -44,6 +44,16 @@ class Source:
     columns: dict[str, ColumnRef]
 
 
+def location(src: Source, roster: str, row: int, key: str | None = None) -> dict:
+    """file, sheet and Excel row of a roster row; with `key`, its column label and cell."""
+    out = {"file": src.file, "sheet": src.sheet, "row": row}
+    if key is not None:
+        ref = src.columns.get(key)
+        out["column"] = schema.ROSTER_BY_KEY[roster].field(key).label
+        out["cell"] = f"{ref.letter}{row}" if ref else ""
+    return out
+
+
 @dataclass
 class Dataset:
     """The three rosters, typed and canonical, with every row's origin."""
@@ -72,14 +82,7 @@ class Dataset:
     def where(self, roster: str, i: int, key: str | None = None) -> dict:
         """Location of row i (position) of a roster, and of one of its cells."""
         df = self.tables[roster]
-        src = self.sources[int(df["_src"].iat[i])]
-        row = int(df["_row"].iat[i])
-        out = {"file": src.file, "sheet": src.sheet, "row": row}
-        if key is not None:
-            ref = src.columns.get(key)
-            out["column"] = schema.ROSTER_BY_KEY[roster].field(key).label
-            out["cell"] = f"{ref.letter}{row}" if ref else ""
-        return out
+        return location(self.sources[int(df["_src"].iat[i])], roster, int(df["_row"].iat[i]), key)
 
     def has_column(self, roster: str, key: str) -> pd.Series:
         """Per row: whether the row's sheet has this column at all."""
@@ -367,8 +370,6 @@ def _normalise_column(
             return
         for i in np.flatnonzero(mask.to_numpy()):
             src = sources[int(frame["_src"].iat[i])]
-            row = int(frame["_row"].iat[i])
-            ref = src.columns.get(f.key)
             raw = col[int(i)].as_py()
             value = "" if raw is None else str(raw).strip()
             issues.append(
@@ -376,11 +377,7 @@ def _normalise_column(
                     code,
                     ERROR,
                     message.format(value=value),
-                    file=src.file,
-                    sheet=src.sheet,
-                    row=row,
-                    column=f.label,
-                    cell=f"{ref.letter}{row}" if ref else "",
+                    **location(src, roster.key, int(frame["_row"].iat[i]), f.key),
                     value=value,
                     hint=hint_of(value),
                 )
