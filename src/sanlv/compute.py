@@ -23,7 +23,6 @@ from .normalise import Dataset
 # The rate keys and names live with the configuration (the 口径), in one place.
 RATE_LABELS = RATE_NAMES
 HEADLINE = HEADLINE_RATES
-LEVELS = {"street": ["street"], "community": ["street", "community"], "category": ["category"]}
 UNIT_COMMITTEE = "committee"
 UNIT_SERVICE = "service_project"
 TODO_COMMITTEE, TODO_SERVICE, TODO_PARTY, TODO_EXPIRED = TODO_KINDS = (
