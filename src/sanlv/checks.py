@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from .compute import UNIT_COMMITTEE, active_on, attach_orgs
+from .compute import UNIT_COMMITTEE, active_on, attach_orgs, isin
 from .issues import ERROR, WARNING, InputError, Issue
 from .normalise import Dataset, location
 
@@ -75,6 +75,18 @@ class Context:
         w = self.where(roster, i)
         return f"{w['file']}「{w['sheet']}」第 {w['row']} 行"
 
+    def _columns_of(self, roster: str, key: str | None) -> tuple[str, list[str]]:
+        """The column label of a field and its letter in each source ("" where absent)."""
+        ck = ("letters", roster, key)
+        if ck not in self._cache:
+            if key is None:
+                self._cache[ck] = ("", [""] * len(self.ds.sources))
+            else:
+                label = schema.ROSTER_BY_KEY[roster].field(key).label
+                refs = [s.columns.get(key) for s in self.ds.sources]
+                self._cache[ck] = (label, [r.letter if r else "" for r in refs])
+        return self._cache[ck]
+
     def issue(
         self,
         roster: str,
@@ -87,10 +99,63 @@ class Context:
         value: object = None,
     ) -> Issue:
         """An issue at row position i of a roster (at the cell of `key` when given)."""
-        where = self.where(roster, int(i), key)
-        if key is not None and value is None:
-            value = self.v(roster, key)[int(i)]
-        return Issue(code, severity, message, **where, value=show(value), hint=hint)
+        i = int(i)
+        src_i = int(self.v(roster, "_src")[i])
+        src = self.ds.sources[src_i]
+        row = int(self.v(roster, "_row")[i])
+        if key is None:
+            return Issue(code, severity, message, src.file, src.sheet, row, value=show(value))
+        label, letters = self._columns_of(roster, key)
+        if value is None:
+            value = self.v(roster, key)[i]
+        letter = letters[src_i]
+        return Issue(
+            code,
+            severity,
+            message,
+            src.file,
+            src.sheet,
+            row,
+            label,
+            f"{letter}{row}" if letter else "",
+            show(value),
+            hint,
+        )
+
+    def issues_at(
+        self,
+        roster: str,
+        positions: np.ndarray,
+        key: str,
+        code: str,
+        severity: str,
+        messages: Iterable[str],
+        hint: str = "",
+    ) -> list[Issue]:
+        """One issue per row position, at the cell of `key` (its value shown), in one pass."""
+        label, letters = self._columns_of(roster, key)
+        sources = self.ds.sources
+        src_of, row_of = self.v(roster, "_src"), self.v(roster, "_row")
+        values = _show_many(self.ds.tables[roster][key].iloc[positions])
+        out = []
+        for i, message, value in zip(positions.tolist(), messages, values, strict=True):
+            src_i, row = int(src_of[i]), int(row_of[i])
+            src, letter = sources[src_i], letters[src_i]
+            out.append(
+                Issue(
+                    code,
+                    severity,
+                    message,
+                    src.file,
+                    src.sheet,
+                    row,
+                    label,
+                    f"{letter}{row}" if letter else "",
+                    value,
+                    hint,
+                )
+            )
+        return out
 
     # --- shared derived data ---------------------------------------------------------------
 
@@ -138,10 +203,10 @@ class Context:
         out = pd.DataFrame(
             {
                 "pos": links["pos"].to_numpy(),
-                "committee_id": links["unit_id"].to_numpy(),
-                "form": links["form"].to_numpy(),
-            }
-        )
+                "committee_id": links["unit_id"].to_numpy(dtype=object),
+                "form": links["form"].to_numpy(dtype=object),
+            },
+        ).astype({"committee_id": object, "form": object})
         self._cache["links"] = out
         return out
 
@@ -152,6 +217,10 @@ def _active(df: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
 
 def show(value: object) -> str:
     """A table value as the user would read it."""
+    if type(value) is str:
+        return value
+    if type(value) is int:
+        return str(value)
     if value is None:
         return ""
     if isinstance(value, tuple):
@@ -168,8 +237,19 @@ def show(value: object) -> str:
     return str(value)
 
 
+def _show_many(values: pd.Series) -> list[str]:
+    """show() of every value of a (small) Series; dates formatted column-wise."""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return values.dt.strftime("%Y-%m-%d").fillna("").tolist()
+    return [show(v) for v in values.to_numpy(dtype=object)]
+
+
 def _d(ts: object) -> str:
     return show(ts)
+
+
+def _iso(ts: pd.Timestamp) -> str:
+    return ts.date().isoformat()
 
 
 def _fold(text: object) -> str:
@@ -180,7 +260,13 @@ def _fold(text: object) -> str:
 
 def _fold_series(s: pd.Series) -> pd.Series:
     """Vectorised _fold: NFKC and no whitespace at all (NA stays NA)."""
-    return s.astype(object).str.normalize("NFKC").str.replace(r"\s+", "", regex=True)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(s.to_numpy(dtype=object), pa.string(), from_pandas=True)
+    arr = pc.utf8_normalize(arr, "NFKC")
+    arr = pc.replace_substring_regex(arr, r"[\s\p{Z}\x{1c}-\x{1f}\x{85}]+", "")
+    return pd.Series(arr.to_numpy(zero_copy_only=False), index=s.index, dtype=object)
 
 
 def _pos(mask: pd.Series | np.ndarray) -> np.ndarray:
@@ -410,7 +496,7 @@ def check_ref_missing(ctx: Context) -> Iterator[Issue]:
     com = ds.committees
     if not com.empty and ctx.roster_loaded(C):
         cid = com["compound_id"]
-        for i in _pos(_b(cid.notna() & ~cid.isin(comp_ids))):
+        for i in _pos(_b(cid.notna() & ~isin(cid, comp_ids))):
             yield ctx.issue(
                 M,
                 i,
@@ -426,8 +512,8 @@ def check_ref_missing(ctx: Context) -> Iterator[Issue]:
     is_company = (orgs["host_kind"] == schema.HOST_COMPANY).fillna(False).to_numpy()
     known_any = comp_ids | com_ids
     lk = ctx.org_refs()
-    in_comp = lk["ref"].isin(comp_ids)
-    bad = ~in_comp & (lk["company"] | ~lk["ref"].isin(com_ids))
+    in_comp = isin(lk["ref"], comp_ids)
+    bad = ~in_comp & (lk["company"] | ~isin(lk["ref"], com_ids))
     refs = ctx.v(P, "host_ref")
     for i in np.unique(lk.loc[bad, "pos"].to_numpy()):
         ref = refs[i]
@@ -463,13 +549,13 @@ def check_ref_ambiguous(ctx: Context) -> Iterator[Issue]:
     counts = pairs["compound_id"].value_counts()
     if not (counts > 1).any():
         return
-    multi = pairs[pairs["compound_id"].isin(counts.index[counts > 1])]
+    multi = pairs[isin(pairs["compound_id"], counts.index[counts > 1])]
     many: dict[str, list[str]] = {}
     for cid, wid in zip(multi["compound_id"], multi["committee_id"], strict=True):
         many.setdefault(cid, []).append(wid)
     com_ids = ctx.committee_ids()
     lk = ctx.org_refs()
-    bad = ~lk["company"] & lk["ref"].isin(list(many)) & ~lk["ref"].isin(com_ids)
+    bad = ~lk["company"] & isin(lk["ref"], list(many)) & ~isin(lk["ref"], com_ids)
     refs = ctx.v(P, "host_ref")
     for i in np.unique(lk.loc[bad, "pos"].to_numpy()):
         for r in refs[i]:
@@ -502,7 +588,7 @@ def check_name_conflict(ctx: Context) -> Iterator[Issue]:
         return
     files = ctx.files(C)
     first: dict[str, int] = {}
-    for i in _pos(df["compound_id"].isin(bad_ids) & df["name"].notna()):
+    for i in _pos(isin(df["compound_id"], bad_ids) & df["name"].notna()):
         cid = ctx.v(C, "compound_id")[i]
         j = first.setdefault(cid, int(i))
         if j == i or files[i] == files[j]:
@@ -580,7 +666,7 @@ def check_region_unknown(ctx: Context) -> Iterator[Issue]:
     st = _fold_series(df["street"]).fillna("")
     co = _fold_series(df["community"]).fillna("")
     st_v, co_v = st.to_numpy(dtype=object), co.to_numpy(dtype=object)
-    bad_street = _b(df["street"].notna() & ~st.isin(reg.streets))
+    bad_street = _b(df["street"].notna() & ~isin(st, reg.streets))
     for i in _pos(bad_street):
         near = difflib.get_close_matches(st_v[i], list(reg.streets), n=1, cutoff=0.3)
         yield ctx.issue(
@@ -599,7 +685,7 @@ def check_region_unknown(ctx: Context) -> Iterator[Issue]:
     pair = st.astype(object) + "\x00" + co.astype(object)
     official = {f"{s}\x00{c}" for s, c in reg.pairs}
     filled = df["street"].notna() & df["community"].notna()
-    bad_pair = _b(~bad_street & filled & ~pair.isin(official))
+    bad_pair = _b(~bad_street & filled & ~isin(pair, official))
     for i in _pos(bad_pair):
         options = [c for s, c in reg.pairs if s == st_v[i]]
         near = difflib.get_close_matches(co_v[i], options, n=1, cutoff=0.3)
@@ -700,27 +786,31 @@ def check_committee_expiry(ctx: Context) -> Iterator[Issue]:
     act = ctx.active_committees() & te.notna()
     day = ctx.as_of
     soon = day + pd.Timedelta(days=ctx.rules.expiry_warning_days)
-    for i in _pos(act & _b(te < day)):
-        yield ctx.issue(
-            M,
-            i,
-            "term_end",
-            "committee-expired",
-            WARNING,
-            f"任期已于 {_d(ctx.v(M, 'term_end')[i])} 届满，截至 {day.date().isoformat()} 未换届。",
-            hint="请督促及时换届；已换届的请更新成立日期和任期届满日期。",
-        )
-    for i in _pos(act & _b((te >= day) & (te <= soon))):
-        days = int((ctx.v(M, "term_end")[i] - day).days)
-        yield ctx.issue(
-            M,
-            i,
-            "term_end",
-            "committee-expiring",
-            WARNING,
-            f"任期将于 {_d(ctx.v(M, 'term_end')[i])} 届满（{days} 天后）。",
-            hint="请提前筹备换届选举。",
-        )
+    iso = day.date().isoformat()
+    pos = _pos(act & _b(te < day))
+    yield from ctx.issues_at(
+        M,
+        pos,
+        "term_end",
+        "committee-expired",
+        WARNING,
+        (f"任期已于 {_iso(t)} 届满，截至 {iso} 未换届。" for t in te.iloc[pos]),
+        hint="请督促及时换届；已换届的请更新成立日期和任期届满日期。",
+    )
+    pos = _pos(act & _b((te >= day) & (te <= soon)))
+    ends = te.iloc[pos]
+    yield from ctx.issues_at(
+        M,
+        pos,
+        "term_end",
+        "committee-expiring",
+        WARNING,
+        (
+            f"任期将于 {_iso(t)} 届满（{d} 天后）。"
+            for t, d in zip(ends, (ends - day).dt.days.tolist(), strict=True)
+        ),
+        hint="请提前筹备换届选举。",
+    )
 
 
 def check_committee_party(ctx: Context) -> Iterator[Issue]:
@@ -730,35 +820,38 @@ def check_committee_party(ctx: Context) -> Iterator[Issue]:
         return
     act = ctx.active_committees()
     pm, m = com["party_members"], com["members"]
-    for i in _pos(act & _b(pm == 0)):
-        yield ctx.issue(
-            M,
-            i,
-            "party_members",
-            "committee-no-party-member",
-            WARNING,
-            "委员中没有中共党员。",
-            hint="应推动符合条件的党员通过法定程序成为委员。",
-        )
+    pos = _pos(act & _b(pm == 0))
+    yield from ctx.issues_at(
+        M,
+        pos,
+        "party_members",
+        "committee-no-party-member",
+        WARNING,
+        ("委员中没有中共党员。" for _ in pos),
+        hint="应推动符合条件的党员通过法定程序成为委员。",
+    )
     share = ctx.rules.party_share_min
     pm_v, m_v = ctx.v(M, "party_members"), ctx.v(M, "members")
     low = act & _b((pm > 0) & (m > 0) & (pm <= m) & (pm < share * m))
-    for i in _pos(low):
-        yield ctx.issue(
-            M,
-            i,
-            "party_members",
-            "committee-party-share",
-            WARNING,
+    pos = _pos(low)
+    yield from ctx.issues_at(
+        M,
+        pos,
+        "party_members",
+        "committee-party-share",
+        WARNING,
+        (
             f"党员委员 {pm_v[i]} 人，占委员 {m_v[i]} 人的 "
-            f"{pm_v[i] / m_v[i]:.0%}，低于 {share:.0%} 的要求。",
-            hint="应提高委员中党员的比例。",
-        )
+            f"{pm_v[i] / m_v[i]:.0%}，低于 {share:.0%} 的要求。"
+            for i in pos.tolist()
+        ),
+        hint="应提高委员中党员的比例。",
+    )
 
 
 def _ids_by_compound(com: pd.DataFrame, wanted: pd.Series) -> dict[str, str]:
     """Committee ids joined by 、 for the wanted compounds only (no per-group lambdas)."""
-    sub = com[com["compound_id"].isin(wanted)]
+    sub = com[isin(com["compound_id"], wanted)]
     out: dict[str, list[str]] = {}
     for cid, wid in zip(sub["compound_id"], sub["committee_id"], strict=True):
         if wid is not None and not pd.isna(wid):
@@ -773,7 +866,7 @@ def check_committee_coexist(ctx: Context) -> Iterator[Issue]:
         return
     act = ctx.active_committees() & com["compound_id"].notna()
     ywh = com[act & _b(com["kind"] == schema.KIND_YWH)]
-    wgh = act & _b(com["kind"] == schema.KIND_WGH) & com["compound_id"].isin(ywh["compound_id"])
+    wgh = act & _b(com["kind"] == schema.KIND_WGH) & isin(com["compound_id"], ywh["compound_id"])
     ywh_by = _ids_by_compound(ywh, com.loc[wgh, "compound_id"])
     for i in _pos(wgh):
         cid = ctx.v(M, "compound_id")[i]
@@ -794,7 +887,7 @@ def check_committee_ineligible(ctx: Context) -> Iterator[Issue]:
     if comp.empty or com.empty:
         return
     act = com[ctx.active_committees().to_numpy() & com["compound_id"].notna().to_numpy()]
-    bad = _b(comp["committee_eligible"] == False) & comp["compound_id"].isin(act["compound_id"])  # noqa: E712
+    bad = _b(comp["committee_eligible"] == False) & isin(comp["compound_id"], act["compound_id"])  # noqa: E712
     bad &= ctx.ds.has_column(C, "committee_eligible")
     by = _ids_by_compound(act, comp.loc[bad, "compound_id"])
     for i in _pos(bad):
@@ -821,36 +914,41 @@ def check_party_org(ctx: Context) -> Iterator[Issue]:
         return
     links = ctx.links()
     covered_any = set(links["committee_id"])
-    covered_org = set(links.loc[links["form"].isin(schema.ORG_FORMS), "committee_id"])
+    covered_org = set(links.loc[isin(links["form"], schema.ORG_FORMS), "committee_id"])
     act = ctx.active_committees() & com["committee_id"].notna()
     pm = com["party_members"]
     need = ctx.config.party.min_members_for_org
-    required = act & _b(pm >= need) & ~com["committee_id"].isin(covered_org)
-    for i in _pos(required):
-        has_instr = ctx.v(M, "committee_id")[i] in covered_any
-        yield ctx.issue(
-            M,
-            i,
-            "party_members",
-            "party-org-required",
-            WARNING,
-            f"委员中有 {ctx.v(M, 'party_members')[i]} 名党员（≥{need}），但没有建立党组织"
-            + ("（只有派驻党建指导员）。" if has_instr else "。"),
-            hint="具备条件的应单独或联合组建党支部，并在党组织表中登记（依托对象编号填本组织编号）。",
-        )
+    required = act & _b(pm >= need) & ~isin(com["committee_id"], covered_org)
+    pos = _pos(required)
+    ids, pm_v = ctx.v(M, "committee_id"), ctx.v(M, "party_members")
+    yield from ctx.issues_at(
+        M,
+        pos,
+        "party_members",
+        "party-org-required",
+        WARNING,
+        (
+            f"委员中有 {pm_v[i]} 名党员（≥{need}），但没有建立党组织"
+            + ("（只有派驻党建指导员）。" if ids[i] in covered_any else "。")
+            for i in pos.tolist()
+        ),
+        hint="具备条件的应单独或联合组建党支部，并在党组织表中登记（依托对象编号填本组织编号）。",
+    )
     cutoff = ctx.as_of - pd.Timedelta(days=ctx.rules.new_committee_party_org_days)
-    lagging = act & ~required & _b(com["founded"] < cutoff) & ~com["committee_id"].isin(covered_any)
-    for i in _pos(lagging):
-        days = int((ctx.as_of - ctx.v(M, "founded")[i]).days)
-        yield ctx.issue(
-            M,
-            i,
-            "founded",
-            "party-org-lagging",
-            WARNING,
-            f"成立已 {days} 天，仍没有党组织覆盖（既无党组织，也无党建指导员）。",
-            hint=f"成立 {ctx.rules.new_committee_party_org_days} 天内应实现党的组织或工作覆盖。",
-        )
+    lagging = (
+        act & ~required & _b(com["founded"] < cutoff) & ~isin(com["committee_id"], covered_any)
+    )
+    pos = _pos(lagging)
+    days = (ctx.as_of - com["founded"].iloc[pos]).dt.days.tolist()
+    yield from ctx.issues_at(
+        M,
+        pos,
+        "founded",
+        "party-org-lagging",
+        WARNING,
+        (f"成立已 {d} 天，仍没有党组织覆盖（既无党组织，也无党建指导员）。" for d in days),
+        hint=f"成立 {ctx.rules.new_committee_party_org_days} 天内应实现党的组织或工作覆盖。",
+    )
 
 
 def check_party_host_inactive(ctx: Context) -> Iterator[Issue]:
@@ -867,17 +965,17 @@ def check_party_host_inactive(ctx: Context) -> Iterator[Issue]:
     modes = set(ctx.config.party.service_project_modes)
     c1 = comp[comp["compound_id"].notna()].drop_duplicates("compound_id").set_index("compound_id")
     started = c1["service_since"].isna() | (c1["service_since"] <= ctx.as_of)
-    project = set(c1.index[_b(c1["management_mode"].isin(modes) & started)])
+    project = set(c1.index[_b(isin(c1["management_mode"], modes) & started)])
     act = ctx.active_orgs()
     is_company = (orgs["host_kind"] == schema.HOST_COMPANY).fillna(False).to_numpy()
     refs = ctx.v(P, "host_ref")
     lk = ctx.org_refs()
     r_ = lk["ref"]
-    in_com, in_comp = r_.isin(com_ids), r_.isin(comp_ids)
+    in_com, in_comp = isin(r_, com_ids), isin(r_, comp_ids)
     suspect = lk["pos"].isin(_pos(act)) & (
-        (lk["company"] & in_comp & ~r_.isin(project))
-        | (~lk["company"] & in_com & ~r_.isin(com_active))
-        | (~lk["company"] & ~in_com & in_comp & ~r_.isin(comp_with_active))
+        (lk["company"] & in_comp & ~isin(r_, project))
+        | (~lk["company"] & in_com & ~isin(r_, com_active))
+        | (~lk["company"] & ~in_com & in_comp & ~isin(r_, comp_with_active))
     )
     for i in np.unique(lk.loc[suspect, "pos"].to_numpy()):
         ref = refs[i]
@@ -913,7 +1011,7 @@ def check_service_company(ctx: Context) -> Iterator[Issue]:
     if comp.empty:
         return
     mode, co = comp["management_mode"], comp["service_company"]
-    for i in _pos(_b(mode.isin(schema.MODES_NEED_COMPANY)) & co.isna()):
+    for i in _pos(_b(isin(mode, schema.MODES_NEED_COMPANY)) & co.isna()):
         yield ctx.issue(
             C,
             i,

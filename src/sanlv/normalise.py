@@ -304,8 +304,48 @@ def _dtype(f: schema.Field) -> str:
     return {"int": "Int64", "date": "datetime64[ns]", "bool": "boolean"}.get(f.type, "object")
 
 
+def _build_roster(
+    roster: schema.Roster, parts: list[tuple[int, Table]], sources: list[Source]
+) -> tuple[pd.DataFrame, list[Issue], dict[tuple[str, str], np.ndarray]]:
+    """One roster's tables concatenated and normalised: frame, issues, invalid-cell masks."""
+    issues: list[Issue] = []
+    invalid: dict[tuple[str, str], np.ndarray] = {}
+    if not parts:
+        return _empty_frame(roster), issues, invalid
+    raw: dict[str, list[pa.Array]] = {f.key: [] for f in roster.fields}
+    srcs, rows = [], []
+    for src_i, t in parts:
+        n = len(t.rows)
+        for f in roster.fields:
+            arr = t.data.get(f.key)
+            raw[f.key].append(arr if arr is not None else pa.nulls(n, pa.string()))
+        srcs.append(np.full(n, src_i, dtype=np.int32))
+        rows.append(t.rows.to_numpy(zero_copy_only=False).astype(np.int32))
+    df = pd.DataFrame({"_src": np.concatenate(srcs), "_row": np.concatenate(rows)})
+    frame: dict[str, pd.Series] = {}
+    for f in roster.fields:
+        col = pa.chunked_array(raw[f.key], pa.string()).combine_chunks()
+        n_before = len(issues)
+        frame[f.key] = _normalise_column(roster, f, col, df, sources, issues)
+        if len(issues) > n_before:
+            invalid[(roster.key, f.key)] = (
+                _mask(pc.is_valid(col)) & frame[f.key].isna()
+            ).to_numpy()
+    out = pd.DataFrame(frame)
+    out["_src"] = df["_src"]
+    out["_row"] = df["_row"]
+    return out, issues, invalid
+
+
 def build_dataset(result: ReadResult) -> Dataset:
-    """Normalise every located table and merge tables of the same roster."""
+    """Normalise every located table and merge tables of the same roster.
+
+    The three rosters are normalised in parallel threads (the pyarrow kernels release the
+    GIL); their issues are kept in roster order, so the output does not depend on timing."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .read import workers
+
     sources: list[Source] = []
     by_roster: dict[str, list[tuple[int, Table]]] = {r.key: [] for r in schema.ROSTERS}
     for t in result.tables:
@@ -314,34 +354,13 @@ def build_dataset(result: ReadResult) -> Dataset:
     issues = list(result.issues)
     invalid: dict[tuple[str, str], np.ndarray] = {}
     tables: dict[str, pd.DataFrame] = {}
-    for roster in schema.ROSTERS:
-        parts = by_roster[roster.key]
-        if not parts:
-            tables[roster.key] = _empty_frame(roster)
-            continue
-        raw: dict[str, list[pa.Array]] = {f.key: [] for f in roster.fields}
-        srcs, rows = [], []
-        for src_i, t in parts:
-            n = len(t.rows)
-            for f in roster.fields:
-                arr = t.data.get(f.key)
-                raw[f.key].append(arr if arr is not None else pa.nulls(n, pa.string()))
-            srcs.append(np.full(n, src_i, dtype=np.int32))
-            rows.append(t.rows.to_numpy(zero_copy_only=False).astype(np.int32))
-        df = pd.DataFrame({"_src": np.concatenate(srcs), "_row": np.concatenate(rows)})
-        frame: dict[str, pd.Series] = {}
-        for f in roster.fields:
-            col = pa.chunked_array(raw[f.key], pa.string()).combine_chunks()
-            n_before = len(issues)
-            frame[f.key] = _normalise_column(roster, f, col, df, sources, issues)
-            if len(issues) > n_before:
-                invalid[(roster.key, f.key)] = (
-                    _mask(pc.is_valid(col)) & frame[f.key].isna()
-                ).to_numpy()
-        out = pd.DataFrame(frame)
-        out["_src"] = df["_src"]
-        out["_row"] = df["_row"]
-        tables[roster.key] = out
+    jobs = [(roster, by_roster[roster.key]) for roster in schema.ROSTERS]
+    with ThreadPoolExecutor(workers()) as pool:
+        built = list(pool.map(lambda job: _build_roster(*job, sources), jobs))
+    for roster, (frame, found, bad) in zip(schema.ROSTERS, built, strict=True):
+        tables[roster.key] = frame
+        issues.extend(found)
+        invalid.update(bad)
     skipped = [(t.file, t.sheet, row, why) for t in result.tables for row, why in t.skipped]
     used = sum(len(t.rows) for t in result.tables)
     reasons: dict[str, int] = {}

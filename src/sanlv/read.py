@@ -17,8 +17,10 @@ import io
 import os
 import re
 import sys
+import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -254,6 +256,11 @@ def _calamine_reason(exc: Exception) -> tuple[str, str]:
     return "file-unreadable", f"已损坏或无法解析（{first[:120]}）"
 
 
+def workers() -> int:
+    """Threads for reading: the Rust reader releases the GIL, so sheets load in parallel."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
 def _load_excel(path: Path) -> list[Grid]:
     import fastexcel
 
@@ -267,18 +274,42 @@ def _load_excel(path: Path) -> list[Grid]:
         code, why = _calamine_reason(exc)
         raise InputError(code, f"文件 {name} {why}。", name) from None
     merges = _MergeCache(path) if path.suffix.lower() in (".xlsx", ".xlsm") else None
+    # A reader is not shareable across threads: each worker thread opens its own (opening is
+    # lazy and cheap for xlsx); the first sheet is read on the reader already open.
+    local = threading.local()
+
+    def load(idx: int):
+        own = reader if idx == 0 else getattr(local, "reader", None)
+        if own is None:
+            own = local.reader = fastexcel.read_excel(str(path))
+        s = own.load_sheet(idx, header_row=None, dtypes="string", skip_rows=0)
+        batch = s.to_arrow()
+        offset = min((c.absolute_index for c in s.available_columns()), default=0)
+        return batch, offset, str(s.visible) != "visible"
+
+    results: list = [None] * len(sheet_names)
+    with _rust_panics_quiet():
+        if len(sheet_names) > 1 and workers() > 1 and path.suffix.lower() != ".xls":
+            with ThreadPoolExecutor(min(workers(), len(sheet_names))) as pool:
+                futures = [pool.submit(load, i) for i in range(len(sheet_names))]
+                for i, fut in enumerate(futures):
+                    try:
+                        results[i] = fut.result()
+                    except BaseException as exc:  # pyo3 PanicException is no Exception
+                        results[i] = exc
+        else:
+            for i in range(len(sheet_names)):
+                try:
+                    results[i] = load(i)
+                except BaseException as exc:
+                    results[i] = exc
     grids = []
-    for idx, sheet in enumerate(sheet_names):
-        try:
-            with _rust_panics_quiet():
-                s = reader.load_sheet(idx, header_row=None, dtypes="string", skip_rows=0)
-                batch = s.to_arrow()
-            offset = min((c.absolute_index for c in s.available_columns()), default=0)
-            hidden = str(s.visible) != "visible"
-        except BaseException as exc:  # pyo3 PanicException is no Exception subclass
-            _reraise_control(exc)
-            code, why = _calamine_reason(exc)
+    for sheet, res in zip(sheet_names, results, strict=True):
+        if isinstance(res, BaseException):
+            _reraise_control(res)
+            code, why = _calamine_reason(res)
             raise InputError(code, f"文件 {name} 的工作表 “{sheet}” {why}。", name) from None
+        batch, offset, hidden = res
         cols = [_as_string(batch.column(i)) for i in range(batch.num_columns)]
         of = (lambda sheet=sheet: merges.get(sheet)) if merges is not None else None
         grids.append(Grid(name, sheet, cols, offset, hidden, of))
@@ -751,8 +782,12 @@ def read_inputs(paths: Iterable[str | Path], max_unzipped: int = MAX_UNZIPPED_BY
         )
         files.append(info)
         found = []
-        for grid in grids:
-            table, sheet_issues = locate(grid)
+        if len(grids) > 1 and workers() > 1:  # mostly pyarrow kernels, which release the GIL
+            with ThreadPoolExecutor(min(workers(), len(grids))) as pool:
+                located = list(pool.map(locate, grids))
+        else:
+            located = [locate(g) for g in grids]
+        for table, sheet_issues in located:
             issues.extend(sheet_issues)
             if table is not None:
                 found.append(table)
