@@ -269,6 +269,15 @@ def _fold_series(s: pd.Series) -> pd.Series:
     return pd.Series(arr.to_numpy(zero_copy_only=False), index=s.index, dtype=object)
 
 
+def _fold_codes(s: pd.Series) -> np.ndarray:
+    """Integer codes of the _fold-ed values (missing and empty alike), folding each distinct
+    value once."""
+    codes, uniques = pd.factorize(s.to_numpy(dtype=object))
+    folded = _fold_series(pd.Series(uniques, dtype=object)).fillna("").to_numpy(dtype=object)
+    fcodes, _ = pd.factorize(np.append(folded, ""))
+    return np.where(codes >= 0, fcodes[codes], fcodes[-1]) if len(codes) else codes
+
+
 def _pos(mask: pd.Series | np.ndarray) -> np.ndarray:
     m = mask.to_numpy() if isinstance(mask, pd.Series) else mask
     return np.flatnonzero(np.asarray(m, dtype=bool))
@@ -1040,12 +1049,13 @@ def check_compound_duplicate_name(ctx: Context) -> Iterator[Issue]:
         return
     pos = _pos(comp["compound_id"].notna() & comp["name"].notna())
     sub = comp.iloc[pos]
+    # Integer codes of the folded texts (streets and communities repeat: fold each once).
     key = pd.DataFrame(
         {
-            "s": _fold_series(sub["street"]).fillna("").to_numpy(dtype=object),
-            "c": _fold_series(sub["community"]).fillna("").to_numpy(dtype=object),
-            "n": _fold_series(sub["name"]).to_numpy(dtype=object),
-            "id": sub["compound_id"].to_numpy(dtype=object),
+            "s": _fold_codes(sub["street"]),
+            "c": _fold_codes(sub["community"]),
+            "n": _fold_codes(sub["name"]),
+            "id": pd.factorize(sub["compound_id"].to_numpy(dtype=object))[0],
             "pos": pos,
         }
     )
@@ -1053,10 +1063,10 @@ def check_compound_duplicate_name(ctx: Context) -> Iterator[Issue]:
     cand = key[(n_ids > 1).to_numpy()]
     if cand.empty:
         return
-    names = ctx.v(C, "name")
+    names, ids = ctx.v(C, "name"), ctx.v(C, "compound_id")
     first: dict[tuple, tuple[str, int]] = {}
-    for s, c, n, cid, i in cand.itertuples(index=False, name=None):
-        g = (s, c, n)
+    for s, c, n, _, i in cand.itertuples(index=False, name=None):
+        g, cid = (s, c, n), ids[i]
         if g not in first:
             first[g] = (cid, int(i))
             continue

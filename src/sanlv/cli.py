@@ -304,7 +304,8 @@ def report(
         if fmt == "json":
             _print_json(comp.to_json())
         else:
-            console.print_report(comp, ds, issues)
+            # With a workbook written, the terminal shows a glance; the workbook has it all.
+            console.print_report(comp, ds, issues, street_limit=30 if output else None)
         if output is not None:
             typer.echo(f"报告已写入：{output}", err=True)
         return 0

@@ -79,23 +79,27 @@ def isin(s: pd.Series, values) -> pd.Series:
     return s.isin(values)
 
 
-def _join_groups(keys: pd.Series, values: pd.Series, sep: str = "、") -> pd.Series:
-    """Distinct values joined per key, in order of appearance (vectorised for the common
-    case of one value per key)."""
-    d = pd.DataFrame({"k": keys.to_numpy(), "v": values.to_numpy()}).drop_duplicates()
-    multi = d["k"].duplicated(keep=False)
-    single = d[~multi].set_index("k")["v"]
-    joined = d[multi].groupby("k", sort=False)["v"].agg(sep.join)
-    return pd.concat([single, joined])
-
-
-def _lookup(keys: pd.Series, table: pd.Series, default: str) -> pd.Series:
-    """keys mapped through `table` (index -> text), `default` where absent; object dtype."""
-    return pd.Series(
-        table.reindex(keys.to_numpy()).astype(object).fillna(default).to_numpy(),
-        index=keys.index,
-        dtype=object,
+def _join_groups(keys: pd.Series, values: pd.Series, sep: str = "、") -> dict[object, str]:
+    """Distinct values joined per key, in order of appearance, as a plain dict (vectorised
+    for the common case of one value per key; a Python pass over the rest)."""
+    d = pd.DataFrame(
+        {"k": keys.to_numpy(dtype=object), "v": values.to_numpy(dtype=object)}, dtype=object
     )
+    d = d[d["v"].notna()].drop_duplicates()
+    multi = d["k"].duplicated(keep=False).to_numpy()
+    k_, v_ = d["k"].to_numpy(), d["v"].to_numpy()
+    out = dict(zip(k_[~multi].tolist(), v_[~multi].tolist(), strict=True))
+    many: dict[object, list[str]] = {}
+    for k, v in zip(k_[multi].tolist(), v_[multi].tolist(), strict=True):
+        many.setdefault(k, []).append(str(v))
+    out.update((k, sep.join(v)) for k, v in many.items())
+    return out
+
+
+def _lookup(keys: pd.Series, table: dict, default: str) -> pd.Series:
+    """keys mapped through `table` (key -> text), `default` where absent; object dtype."""
+    get = table.get
+    return pd.Series([get(k, default) for k in keys.tolist()], index=keys.index, dtype=object)
 
 
 def attach_orgs(orgs: pd.DataFrame, committees: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:

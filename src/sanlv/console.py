@@ -80,8 +80,13 @@ def _gap_cell(entry: dict, keys: tuple[str, ...]) -> str:
     return " / ".join(str(gaps[k]) if gaps.get(k) is not None else "—" for k in keys)
 
 
-def print_report(comp, ds, issues: list, console: Console | None = None) -> None:
-    """Streets as rows, the three headline rates against the target, the total last."""
+def print_report(
+    comp, ds, issues: list, console: Console | None = None, street_limit: int | None = None
+) -> None:
+    """Streets as rows, the three headline rates against the target, the total last.
+
+    With `street_limit` (the report workbook holds every street), at most that many streets
+    are listed, followed by a line saying how many more the workbook's 概览 sheet has."""
     from .compute import HEADLINE, RATE_LABELS
 
     console = console or Console()
@@ -100,7 +105,9 @@ def print_report(comp, ds, issues: list, console: Console | None = None) -> None
         table.add_column(short[key], justify="right")
     table.add_column("排名", justify="right")
     table.add_column("差距（个）\n业委会/物业/党组织", justify="right", no_wrap=True)
-    for s in data["streets"]:
+    streets = data["streets"]
+    shown = streets if street_limit is None else streets[:street_limit]
+    for s in shown:
         table.add_row(
             s["street"],
             str(s["compounds"]),
@@ -118,6 +125,12 @@ def print_report(comp, ds, issues: list, console: Console | None = None) -> None
         _gap_cell(total, HEADLINE),
     )
     console.print(table)
+    if len(shown) < len(streets):
+        console.print(
+            f"（共 {len(streets)} 个街道，这里只列出前 {len(shown)} 个；"
+            "完整的街道排名见报告工作簿的“概览”表。）",
+            highlight=False,
+        )
     if not total["compounds"]:
         console.print("[yellow]小区台账中没有纳入统计的小区，各率无法计算（显示为“—”）。[/yellow]")
     if t is not None and target:

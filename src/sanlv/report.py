@@ -85,6 +85,29 @@ class _Sheet:
         self.ws.write_number(r, c, value, self.fmts[fmt or "cell"])
         self.fit(c, "100.0%" if fmt and "pct" in fmt else str(value))
 
+    def text_column(self, r0: int, c: int, values: list[str], fmt: str = "cell") -> None:
+        """A column of text from row r0 down (one pass: the big sheets have ~10^5 rows)."""
+        write, f = self.ws.write_string, self.fmts[fmt]
+        for r, v in enumerate(values, start=r0):
+            write(r, c, v, f)
+        if values:
+            self.fit(c, max(values, key=text_width))
+
+    def number_column(self, r0: int, c: int, values: list, fmt: str = "int") -> None:
+        """A column of numbers from row r0 down; None is written as a dash."""
+        write, dash, f = self.ws.write_number, self.ws.write_string, self.fmts[fmt]
+        widest = DASH
+        for r, v in enumerate(values, start=r0):
+            if v is None:
+                dash(r, c, DASH, f)
+            else:
+                write(r, c, v, f)
+        if "pct" in fmt:
+            widest = "100.0%"
+        elif any(v is not None for v in values):
+            widest = str(max(v for v in values if v is not None))
+        self.fit(c, widest)
+
     def header(self, r: int, labels: list[str], fmt: str = "head") -> None:
         for c, label in enumerate(labels):
             self.text(r, c, label, fmt)
@@ -291,16 +314,16 @@ def _communities(wb, fmts, data: dict) -> None:
             sh.text(h2, c + j, label, "head")
     ws.set_row(h1, 42)
     ws.set_row(h2, 20)
-    for r, entry in enumerate(data["communities"], start=h2 + 1):
-        sh.text(r, 0, entry["street"], "cell")
-        sh.text(r, 1, entry["community"], "cell")
-        sh.number(r, 2, entry["compounds"], "int")
-        for i, key in enumerate(RATE_KEYS):
-            c = 3 + 3 * i
-            sh.number(r, c, entry[key]["numerator"], "int")
-            sh.number(r, c + 1, entry[key]["denominator"], "int")
-            sh.number(r, c + 2, _rate(entry, key), "pct")
-    n = len(data["communities"])
+    rows = data["communities"]
+    sh.text_column(h2 + 1, 0, [e["street"] for e in rows])
+    sh.text_column(h2 + 1, 1, [e["community"] for e in rows])
+    sh.number_column(h2 + 1, 2, [e["compounds"] for e in rows])
+    for i, key in enumerate(RATE_KEYS):
+        c = 3 + 3 * i
+        sh.number_column(h2 + 1, c, [e[key]["numerator"] for e in rows])
+        sh.number_column(h2 + 1, c + 1, [e[key]["denominator"] for e in rows])
+        sh.number_column(h2 + 1, c + 2, [_rate(e, key) for e in rows], "pct")
+    n = len(rows)
     ws.autofilter(h2, 0, h2 + max(n, 1), 2 + 3 * len(RATE_KEYS))
     sh.finish(h2, freeze_col=2, min_width=7)
 
@@ -357,9 +380,8 @@ def _todos(wb, fmts, comp: Computation, include_personal: bool) -> None:
     ws.write_string(0, 0, f"问题清单（统计截止 {comp.as_of.isoformat()}）：{summary}", fmts["note"])
     h = 1
     sh.header(h, list(df.columns))
-    for r, row in enumerate(df.itertuples(index=False), start=h + 1):
-        for c, v in enumerate(row):
-            sh.text(r, c, v, "cell")
+    for c, col in enumerate(df.columns):
+        sh.text_column(h + 1, c, [str(v) for v in df[col].tolist()])
     ws.autofilter(h, 0, h + max(len(df), 1), len(df.columns) - 1)
     sh.finish(h)
 
