@@ -506,3 +506,16 @@ def test_todos_are_one_list_for_report_and_ledger(tmp_path):
     assert ("业委会（物管会）届满未换届", "W2") in set(
         zip(todo_items(comp)["事项"], todo_items(comp)["对象编号"], strict=True)
     )
+
+
+def test_join_groups_keeps_first_appearance_order_and_skips_missing():
+    import pandas as pd
+
+    from sanlv.compute import _join_groups, _lookup
+
+    keys = pd.Series(["a", "b", "a", "a", "c", "b", "d"], dtype=object)
+    values = pd.Series(["x", "y", "z", "x", None, "y", "w"], dtype=object)
+    joined = _join_groups(keys, values)
+    assert joined == {"a": "x、z", "b": "y", "d": "w"}
+    looked = _lookup(pd.Series(["d", "a", "c", "e"], index=[5, 6, 7, 8]), joined, "-")
+    assert looked.tolist() == ["w", "x、z", "-", "-"] and looked.index.tolist() == [5, 6, 7, 8]

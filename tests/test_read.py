@@ -246,3 +246,26 @@ def test_int_forms():
     assert values.tolist()[:4] == [1234, 12, 12, 7]
     assert bad.tolist() == [False, False, False, False, True, True, False, False]
     assert neg.tolist()[-1] is True
+
+
+def test_parallel_reading_gives_the_same_dataset_as_one_thread(monkeypatch):
+    """Sheets are read and rosters normalised in threads: the result must not depend on it."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    from sanlv import read
+
+    samples = sorted((Path(__file__).parents[1] / "data" / "samples").glob("*.xlsx"))
+    assert samples
+    monkeypatch.setattr(read, "workers", lambda: 1)
+    one = load_dataset(samples)
+    monkeypatch.setattr(read, "workers", lambda: 4)
+    many = load_dataset(samples)
+    assert [i.to_dict() for i in one.issues] == [i.to_dict() for i in many.issues]
+    assert one.rows == many.rows and one.rows["read"] > 0
+    assert [(s.file, s.sheet, s.roster) for s in one.sources] == [
+        (s.file, s.sheet, s.roster) for s in many.sources
+    ]
+    for key, table in one.tables.items():
+        pd.testing.assert_frame_equal(table, many.tables[key])

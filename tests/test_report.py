@@ -270,3 +270,30 @@ def test_converts_to_pdf(report_path, tmp_path):
         timeout=120,
     )
     assert (tmp_path / (report_path.stem + ".pdf")).stat().st_size > 1000
+
+
+def test_terminal_lists_at_most_the_limit_of_streets_when_a_workbook_is_written(files):
+    import io
+
+    from rich.console import Console
+
+    from sanlv import console
+    from sanlv.compute import compute
+    from sanlv.config import Config
+    from sanlv.normalise import load_dataset
+
+    ds = load_dataset([files["now"]])
+    comp = compute(ds, Config(), d.AS_OF)
+    streets = [s["street"] for s in comp.to_json()["streets"]]
+    assert len(streets) >= 2
+    out = io.StringIO()
+    console.print_report(comp, ds, [], Console(file=out, width=160), street_limit=1)
+    text = out.getvalue()
+    assert streets[0] in text and all(s not in text for s in streets[1:])
+    assert f"共 {len(streets)} 个街道" in text and "概览" in text
+    assert "全区合计" in text  # the total is always shown
+    full = io.StringIO()
+    console.print_report(comp, ds, [], Console(file=full, width=160))
+    assert (
+        all(s in full.getvalue() for s in streets) and "个街道，这里只列出" not in full.getvalue()
+    )

@@ -135,11 +135,12 @@ class Context:
         """One issue per row position, at the cell of `key` (its value shown), in one pass."""
         label, letters = self._columns_of(roster, key)
         sources = self.ds.sources
-        src_of, row_of = self.v(roster, "_src"), self.v(roster, "_row")
-        values = _show_many(self.ds.tables[roster][key].iloc[positions])
+        df = self.ds.tables[roster]
+        srcs = df["_src"].to_numpy()[positions].tolist()
+        rows = df["_row"].to_numpy()[positions].tolist()
+        values = _show_many(df[key].iloc[positions])
         out = []
-        for i, message, value in zip(positions.tolist(), messages, values, strict=True):
-            src_i, row = int(src_of[i]), int(row_of[i])
+        for src_i, row, message, value in zip(srcs, rows, messages, values, strict=True):
             src, letter = sources[src_i], letters[src_i]
             out.append(
                 Issue(

@@ -304,63 +304,74 @@ def _dtype(f: schema.Field) -> str:
     return {"int": "Int64", "date": "datetime64[ns]", "bool": "boolean"}.get(f.type, "object")
 
 
-def _build_roster(
-    roster: schema.Roster, parts: list[tuple[int, Table]], sources: list[Source]
-) -> tuple[pd.DataFrame, list[Issue], dict[tuple[str, str], np.ndarray]]:
-    """One roster's tables concatenated and normalised: frame, issues, invalid-cell masks."""
+@dataclass
+class Part:
+    """One located table, normalised: its typed frame (fields and `_row`), the cell issues
+    and, per field with unreadable cells, the mask of those cells."""
+
+    frame: pd.DataFrame
+    issues: list[Issue]
+    invalid: dict[str, np.ndarray]
+
+
+def normalise_table(t: Table) -> Part:
+    """Normalise one located table. Cells are independent, so tables are normalised one by
+    one (in the reader's threads, as soon as each sheet is read) and concatenated after."""
+    roster = schema.ROSTER_BY_KEY[t.roster]
+    src = Source(t.file, t.sheet, t.roster, t.header_row, t.columns)
+    n = len(t.rows)
+    rows = t.rows.to_numpy(zero_copy_only=False).astype(np.int32)
     issues: list[Issue] = []
-    invalid: dict[tuple[str, str], np.ndarray] = {}
-    if not parts:
-        return _empty_frame(roster), issues, invalid
-    raw: dict[str, list[pa.Array]] = {f.key: [] for f in roster.fields}
-    srcs, rows = [], []
-    for src_i, t in parts:
-        n = len(t.rows)
-        for f in roster.fields:
-            arr = t.data.get(f.key)
-            raw[f.key].append(arr if arr is not None else pa.nulls(n, pa.string()))
-        srcs.append(np.full(n, src_i, dtype=np.int32))
-        rows.append(t.rows.to_numpy(zero_copy_only=False).astype(np.int32))
-    df = pd.DataFrame({"_src": np.concatenate(srcs), "_row": np.concatenate(rows)})
+    invalid: dict[str, np.ndarray] = {}
     frame: dict[str, pd.Series] = {}
     for f in roster.fields:
-        col = pa.chunked_array(raw[f.key], pa.string()).combine_chunks()
+        col = t.data.get(f.key)
+        col = pa.nulls(n, pa.string()) if col is None else col
+        if isinstance(col, pa.ChunkedArray):
+            col = col.combine_chunks()
         n_before = len(issues)
-        frame[f.key] = _normalise_column(roster, f, col, df, sources, issues)
+        frame[f.key] = _normalise_column(roster, f, col, rows, src, issues)
         if len(issues) > n_before:
-            invalid[(roster.key, f.key)] = (
-                _mask(pc.is_valid(col)) & frame[f.key].isna()
-            ).to_numpy()
-    out = pd.DataFrame(frame)
-    out["_src"] = df["_src"]
-    out["_row"] = df["_row"]
-    return out, issues, invalid
+            invalid[f.key] = (_mask(pc.is_valid(col)) & frame[f.key].isna()).to_numpy()
+    out = pd.DataFrame(frame) if frame else pd.DataFrame(index=range(n))
+    out["_row"] = rows
+    return Part(out, issues, invalid)
 
 
 def build_dataset(result: ReadResult) -> Dataset:
-    """Normalise every located table and merge tables of the same roster.
+    """Merge the normalised tables of each roster (normalising any table not yet done).
 
-    The three rosters are normalised in parallel threads (the pyarrow kernels release the
-    GIL); their issues are kept in roster order, so the output does not depend on timing."""
+    Issues keep the order of the tables, so the output does not depend on thread timing."""
     from concurrent.futures import ThreadPoolExecutor
 
     from .read import workers
 
-    sources: list[Source] = []
-    by_roster: dict[str, list[tuple[int, Table]]] = {r.key: [] for r in schema.ROSTERS}
-    for t in result.tables:
-        sources.append(Source(t.file, t.sheet, t.roster, t.header_row, t.columns))
-        by_roster[t.roster].append((len(sources) - 1, t))
+    todo = [t for t in result.tables if t.prepared is None]
+    if todo:
+        with ThreadPoolExecutor(workers()) as pool:
+            for t, part in zip(todo, pool.map(normalise_table, todo), strict=True):
+                t.prepared = part
+    sources = [Source(t.file, t.sheet, t.roster, t.header_row, t.columns) for t in result.tables]
     issues = list(result.issues)
     invalid: dict[tuple[str, str], np.ndarray] = {}
     tables: dict[str, pd.DataFrame] = {}
-    jobs = [(roster, by_roster[roster.key]) for roster in schema.ROSTERS]
-    with ThreadPoolExecutor(workers()) as pool:
-        built = list(pool.map(lambda job: _build_roster(*job, sources), jobs))
-    for roster, (frame, found, bad) in zip(schema.ROSTERS, built, strict=True):
-        tables[roster.key] = frame
-        issues.extend(found)
-        invalid.update(bad)
+    for roster in schema.ROSTERS:
+        idx = [i for i, t in enumerate(result.tables) if t.roster == roster.key]
+        parts: list[Part] = [result.tables[i].prepared for i in idx]
+        if not parts:
+            tables[roster.key] = _empty_frame(roster)
+            continue
+        frames = []
+        for i, part in zip(idx, parts, strict=True):
+            frames.append(part.frame.assign(_src=np.int32(i)))
+            issues.extend(part.issues)
+        df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        cols = [f.key for f in roster.fields]
+        tables[roster.key] = df[[*cols, "_src", "_row"]].astype({"_src": np.int32})
+        for key in {k for part in parts for k in part.invalid}:
+            invalid[(roster.key, key)] = np.concatenate(
+                [part.invalid.get(key, np.zeros(len(part.frame), dtype=bool)) for part in parts]
+            )
     skipped = [(t.file, t.sheet, row, why) for t in result.tables for row, why in t.skipped]
     used = sum(len(t.rows) for t in result.tables)
     reasons: dict[str, int] = {}
@@ -380,15 +391,14 @@ def _normalise_column(
     roster: schema.Roster,
     f: schema.Field,
     col: pa.Array,
-    frame: pd.DataFrame,
-    sources: list[Source],
+    rows: np.ndarray,
+    src: Source,
     issues: list[Issue],
 ) -> pd.Series:
     def report(mask: pd.Series, code: str, message: str, hint_of=lambda v: "") -> None:
         if not mask.any():
             return
         for i in np.flatnonzero(mask.to_numpy()):
-            src = sources[int(frame["_src"].iat[i])]
             raw = col[int(i)].as_py()
             value = "" if raw is None else str(raw).strip()
             issues.append(
@@ -396,7 +406,7 @@ def _normalise_column(
                     code,
                     ERROR,
                     message.format(value=value),
-                    **location(src, roster.key, int(frame["_row"].iat[i]), f.key),
+                    **location(src, roster.key, int(rows[i]), f.key),
                     value=value,
                     hint=hint_of(value),
                 )
@@ -460,6 +470,5 @@ def load_dataset(paths: list[str | Path], max_unzipped: int | None = None) -> Da
     """Read and normalise the given files (folders stand for the roster files in them)."""
     from .read import MAX_UNZIPPED_BYTES, read_inputs
 
-    return build_dataset(
-        read_inputs(paths, MAX_UNZIPPED_BYTES if max_unzipped is None else max_unzipped)
-    )
+    limit = MAX_UNZIPPED_BYTES if max_unzipped is None else max_unzipped
+    return build_dataset(read_inputs(paths, limit, prepare=normalise_table))

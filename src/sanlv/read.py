@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -60,6 +61,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 # Limits against hostile workbooks; raised by the user with --max-unzipped-mb.
 MAX_UNZIPPED_BYTES = 2 * 1024**3
 MAX_ZIP_RATIO = 200
+T = TypeVar("T")
 
 
 @dataclass
@@ -100,6 +102,7 @@ class Table:
     data: dict[str, pa.Array]  # field key -> raw strings of the used rows
     rows: pa.Array  # Excel row numbers of the used rows (int32)
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (Excel row, reason)
+    prepared: object = None  # what read_inputs' `prepare` made of it (the normalised table)
 
 
 @dataclass
@@ -174,8 +177,12 @@ def check_zip(path: Path, max_bytes: int = MAX_UNZIPPED_BYTES) -> None:
         )
 
 
-def load_grids(path: Path, max_unzipped: int = MAX_UNZIPPED_BYTES) -> list[Grid]:
-    """Every sheet of one file as a grid. Raises InputError when the file cannot be read."""
+def load_grids(
+    path: Path, max_unzipped: int = MAX_UNZIPPED_BYTES, after: Callable[[Grid], T] | None = None
+) -> list[Grid] | list[T]:
+    """Every sheet of one file as a grid, or what `after` makes of each grid (run in the
+    reading threads, as soon as the sheet is read). Raises InputError when the file cannot be
+    read."""
     name = path.name
     if not path.exists():
         raise InputError("file-unreadable", f"文件 {path} 不存在。", name)
@@ -196,7 +203,8 @@ def load_grids(path: Path, max_unzipped: int = MAX_UNZIPPED_BYTES) -> list[Grid]
             "file-unreadable", f"文件 {name} 无法打开：{exc.strerror or exc}。", name
         ) from None
     if suffix == ".csv":
-        return [_load_csv(path)]
+        grid = _load_csv(path)
+        return [after(grid) if after else grid]
     if suffix in (".xlsx", ".xlsm", ".xlsb"):
         if magic.startswith(OLE_MAGIC):
             raise InputError(
@@ -219,7 +227,7 @@ def load_grids(path: Path, max_unzipped: int = MAX_UNZIPPED_BYTES) -> list[Grid]
         raise InputError(
             "file-unreadable", f"文件 {name} 不是有效的xls文件（可能已损坏或扩展名不对）。", name
         )
-    return _load_excel(path)
+    return _load_excel(path, after)
 
 
 @contextlib.contextmanager
@@ -261,7 +269,7 @@ def workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def _load_excel(path: Path) -> list[Grid]:
+def _load_excel(path: Path, after: Callable[[Grid], T] | None = None) -> list:
     import fastexcel
 
     name = path.name
@@ -279,41 +287,34 @@ def _load_excel(path: Path) -> list[Grid]:
     local = threading.local()
 
     def load(idx: int):
-        own = reader if idx == 0 else getattr(local, "reader", None)
-        if own is None:
-            own = local.reader = fastexcel.read_excel(str(path))
-        s = own.load_sheet(idx, header_row=None, dtypes="string", skip_rows=0)
-        batch = s.to_arrow()
-        offset = min((c.absolute_index for c in s.available_columns()), default=0)
-        return batch, offset, str(s.visible) != "visible"
+        sheet = sheet_names[idx]
+        try:
+            own = reader if idx == 0 else getattr(local, "reader", None)
+            if own is None:
+                own = local.reader = fastexcel.read_excel(str(path))
+            s = own.load_sheet(idx, header_row=None, dtypes="string", skip_rows=0)
+            batch = s.to_arrow()
+            offset = min((c.absolute_index for c in s.available_columns()), default=0)
+            hidden = str(s.visible) != "visible"
+        except BaseException as exc:  # pyo3 PanicException is no Exception subclass
+            return exc  # the file's fault: turned into an InputError below
+        cols = [_as_string(batch.column(i)) for i in range(batch.num_columns)]
+        of = (lambda sheet=sheet: merges.get(sheet)) if merges is not None else None
+        grid = Grid(name, sheet, cols, offset, hidden, of)
+        return after(grid) if after else grid
 
-    results: list = [None] * len(sheet_names)
     with _rust_panics_quiet():
         if len(sheet_names) > 1 and workers() > 1 and path.suffix.lower() != ".xls":
             with ThreadPoolExecutor(min(workers(), len(sheet_names))) as pool:
-                futures = [pool.submit(load, i) for i in range(len(sheet_names))]
-                for i, fut in enumerate(futures):
-                    try:
-                        results[i] = fut.result()
-                    except BaseException as exc:  # pyo3 PanicException is no Exception
-                        results[i] = exc
+                results = list(pool.map(load, range(len(sheet_names))))
         else:
-            for i in range(len(sheet_names)):
-                try:
-                    results[i] = load(i)
-                except BaseException as exc:
-                    results[i] = exc
-    grids = []
+            results = [load(i) for i in range(len(sheet_names))]
     for sheet, res in zip(sheet_names, results, strict=True):
         if isinstance(res, BaseException):
             _reraise_control(res)
             code, why = _calamine_reason(res)
             raise InputError(code, f"文件 {name} 的工作表 “{sheet}” {why}。", name) from None
-        batch, offset, hidden = res
-        cols = [_as_string(batch.column(i)) for i in range(batch.num_columns)]
-        of = (lambda sheet=sheet: merges.get(sheet)) if merges is not None else None
-        grids.append(Grid(name, sheet, cols, offset, hidden, of))
-    return grids
+    return results
 
 
 _MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
@@ -657,9 +658,8 @@ def _classify_rows(
         return table
     required = [c.index for k, c in columns.items() if roster.field(k).required]
     all_cols = [c.slice(start) for c in _fill_merged_down(grid, start, required)]
-    mapped = [all_cols[c.index] for c in columns.values()]
     filled_any = [_nonempty(c) for c in all_cols]
-    filled_mapped = [_nonempty(c) for c in mapped] or [pa.array([False] * n)]
+    filled_mapped = [filled_any[c.index] for c in columns.values()] or [pa.array([False] * n)]
     count_mapped = _sum_masks(filled_mapped)
     count_any = _sum_masks(filled_any)
 
@@ -770,24 +770,33 @@ def _sum_masks(masks: list[pa.Array]) -> pa.Array:
     return total
 
 
-def read_inputs(paths: Iterable[str | Path], max_unzipped: int = MAX_UNZIPPED_BYTES) -> ReadResult:
-    """Read every file; raises InputError for a file that cannot be read at all."""
+def read_inputs(
+    paths: Iterable[str | Path],
+    max_unzipped: int = MAX_UNZIPPED_BYTES,
+    prepare: Callable[[Table], object] | None = None,
+) -> ReadResult:
+    """Read every file; raises InputError for a file that cannot be read at all.
+
+    `prepare` (the normaliser) is applied to each located table in the reading threads, as
+    soon as its sheet is read, and stored in `Table.prepared`."""
+
+    def locate_one(grid: Grid) -> tuple[Table | None, list[Issue]]:
+        table, sheet_issues = locate(grid)
+        if table is not None and prepare is not None:
+            table.prepared = prepare(table)
+        return table, sheet_issues
+
     tables: list[Table] = []
     files: list[FileInfo] = []
     issues: list[Issue] = []
     for path in expand_paths(paths):
-        grids = load_grids(path, max_unzipped)
+        located = load_grids(path, max_unzipped, after=lambda g: (g.sheet, *locate_one(g)))
         info = FileInfo(
-            str(path), path.name, _sha256(path), path.stat().st_size, [g.sheet for g in grids]
+            str(path), path.name, _sha256(path), path.stat().st_size, [s for s, *_ in located]
         )
         files.append(info)
         found = []
-        if len(grids) > 1 and workers() > 1:  # mostly pyarrow kernels, which release the GIL
-            with ThreadPoolExecutor(min(workers(), len(grids))) as pool:
-                located = list(pool.map(locate, grids))
-        else:
-            located = [locate(g) for g in grids]
-        for table, sheet_issues in located:
+        for _sheet, table, sheet_issues in located:
             issues.extend(sheet_issues)
             if table is not None:
                 found.append(table)
