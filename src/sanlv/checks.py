@@ -100,27 +100,10 @@ class Context:
     ) -> Issue:
         """An issue at row position i of a roster (at the cell of `key` when given)."""
         i = int(i)
-        src_i = int(self.v(roster, "_src")[i])
-        src = self.ds.sources[src_i]
-        row = int(self.v(roster, "_row")[i])
-        if key is None:
-            return Issue(code, severity, message, src.file, src.sheet, row, value=show(value))
-        label, letters = self._columns_of(roster, key)
-        if value is None:
+        if key is not None and value is None:
             value = self.v(roster, key)[i]
-        letter = letters[src_i]
-        return Issue(
-            code,
-            severity,
-            message,
-            src.file,
-            src.sheet,
-            row,
-            label,
-            f"{letter}{row}" if letter else "",
-            show(value),
-            hint,
-        )
+        src_i, row = int(self.v(roster, "_src")[i]), int(self.v(roster, "_row")[i])
+        return self._make(roster, key, src_i, row, code, severity, message, show(value), hint)
 
     def issues_at(
         self,
@@ -133,30 +116,35 @@ class Context:
         hint: str = "",
     ) -> list[Issue]:
         """One issue per row position, at the cell of `key` (its value shown), in one pass."""
-        label, letters = self._columns_of(roster, key)
-        sources = self.ds.sources
         df = self.ds.tables[roster]
         srcs = df["_src"].to_numpy()[positions].tolist()
         rows = df["_row"].to_numpy()[positions].tolist()
         values = _show_many(df[key].iloc[positions])
-        out = []
-        for src_i, row, message, value in zip(srcs, rows, messages, values, strict=True):
-            src, letter = sources[src_i], letters[src_i]
-            out.append(
-                Issue(
-                    code,
-                    severity,
-                    message,
-                    src.file,
-                    src.sheet,
-                    row,
-                    label,
-                    f"{letter}{row}" if letter else "",
-                    value,
-                    hint,
-                )
-            )
-        return out
+        return [
+            self._make(roster, key, src_i, row, code, severity, message, value, hint)
+            for src_i, row, message, value in zip(srcs, rows, messages, values, strict=True)
+        ]
+
+    def _make(
+        self,
+        roster: str,
+        key: str | None,
+        src_i: int,
+        row: int,
+        code: str,
+        severity: str,
+        message: str,
+        value: str,
+        hint: str,
+    ) -> Issue:
+        """The issue record at one row of one source (and at `key`'s cell when given)."""
+        src = self.ds.sources[src_i]
+        if key is None:
+            return Issue(code, severity, message, src.file, src.sheet, row, value=value, hint=hint)
+        label, letters = self._columns_of(roster, key)
+        letter = letters[src_i]
+        cell = f"{letter}{row}" if letter else ""
+        return Issue(code, severity, message, src.file, src.sheet, row, label, cell, value, hint)
 
     # --- shared derived data ---------------------------------------------------------------
 
