@@ -519,3 +519,22 @@ def test_join_groups_keeps_first_appearance_order_and_skips_missing():
     assert joined == {"a": "x、z", "b": "y", "d": "w"}
     looked = _lookup(pd.Series(["d", "a", "c", "e"], index=[5, 6, 7, 8]), joined, "-")
     assert looked.tolist() == ["w", "x、z", "-", "-"] and looked.index.tolist() == [5, 6, 7, 8]
+
+
+ISIN_VALUES = st.lists(st.one_of(st.none(), st.sampled_from(["A1", "A2", "B7", "小区3"])))
+
+
+@settings(max_examples=200, deadline=None)
+@given(left=ISIN_VALUES, right=ISIN_VALUES, kind=st.sampled_from(["set", "list", "series"]))
+def test_isin_agrees_with_pandas_except_that_missing_never_matches(left, right, kind):
+    import numpy as np
+    import pandas as pd
+
+    from sanlv.compute import isin
+
+    s = pd.Series(left, dtype="str", index=np.arange(len(left)) * 2)
+    values = {"set": set(right), "list": right, "series": pd.Series(right, dtype=object)}[kind]
+    got = isin(s, values)
+    expected = s.astype(object).isin(pd.Series(right, dtype=object)) & s.notna()
+    assert got.tolist() == expected.tolist()  # a blank id matches nothing, not even a blank
+    assert got.index.equals(s.index) and got.dtype == bool

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from .compute import UNIT_COMMITTEE, active_on, attach_orgs, isin
+from .compute import UNIT_COMMITTEE, active_on, attach_orgs, explode_refs, isin
 from .issues import ERROR, WARNING, InputError, Issue
 from .normalise import Dataset, location
 
@@ -120,10 +120,22 @@ class Context:
         srcs = df["_src"].to_numpy()[positions].tolist()
         rows = df["_row"].to_numpy()[positions].tolist()
         values = _show_many(df[key].iloc[positions])
+        if len(set(srcs)) > 1:  # rows from several files or sheets
+            return [
+                self._make(roster, key, src_i, row, code, severity, message, value, hint)
+                for src_i, row, message, value in zip(srcs, rows, messages, values, strict=True)
+            ]
+        if not srcs:
+            return []
+        src = self.ds.sources[srcs[0]]  # one source: the same as _make, without its lookups
+        file, sheet = src.file, src.sheet
+        label, letters = self._columns_of(roster, key)
+        letter = letters[srcs[0]]
         return [
-            self._make(roster, key, src_i, row, code, severity, message, value, hint)
-            for src_i, row, message, value in zip(srcs, rows, messages, values, strict=True)
-        ]
+            Issue(code, severity, message, file, sheet, row, label,
+                  f"{letter}{row}" if letter else "", value, hint)
+            for row, message, value in zip(rows, messages, values, strict=True)
+        ]  # fmt: skip
 
     def _make(
         self,
@@ -160,10 +172,16 @@ class Context:
         return self._cache["active_org"]
 
     def compound_ids(self) -> set[str]:
-        return set(self.ds.compounds["compound_id"].dropna())
+        """Every compound id (the set is shared: do not modify it)."""
+        if "compound_ids" not in self._cache:
+            self._cache["compound_ids"] = set(self.ds.compounds["compound_id"].dropna())
+        return self._cache["compound_ids"]
 
     def committee_ids(self) -> set[str]:
-        return set(self.ds.committees["committee_id"].dropna())
+        """Every committee id (the set is shared: do not modify it)."""
+        if "committee_ids" not in self._cache:
+            self._cache["committee_ids"] = set(self.ds.committees["committee_id"].dropna())
+        return self._cache["committee_ids"]
 
     def roster_loaded(self, roster: str) -> bool:
         return any(s.roster == roster for s in self.ds.sources)
@@ -172,15 +190,15 @@ class Context:
         """Every (org position, referenced id) pair, with whether the host is a company."""
         if "org_refs" not in self._cache:
             orgs = self.ds.party_orgs
-            df = pd.DataFrame(
+            pos, refs = explode_refs(orgs["host_ref"].to_numpy(dtype=object))
+            company = _b(orgs["host_kind"] == schema.HOST_COMPANY).to_numpy()
+            self._cache["org_refs"] = pd.DataFrame(
                 {
-                    "pos": np.arange(len(orgs)),
-                    "ref": orgs["host_ref"].to_numpy(dtype=object),
-                    "company": _b(orgs["host_kind"] == schema.HOST_COMPANY).to_numpy(),
+                    "pos": pos.astype(np.int64),
+                    "ref": pd.Series(refs, dtype=object),
+                    "company": company[pos],
                 }
-            ).explode("ref")
-            df = df[df["ref"].notna()].astype({"ref": object, "pos": np.int64, "company": bool})
-            self._cache["org_refs"] = df.reset_index(drop=True)
+            )
         return self._cache["org_refs"]
 
     def links(self) -> pd.DataFrame:
@@ -188,16 +206,10 @@ class Context:
         if "links" in self._cache:
             return self._cache["links"]
         links = attach_orgs(self.ds.party_orgs, self.ds.committees, self.as_of)
-        links = links[links["unit_kind"] == UNIT_COMMITTEE]
-        out = pd.DataFrame(
-            {
-                "pos": links["pos"].to_numpy(),
-                "committee_id": links["unit_id"].to_numpy(dtype=object),
-                "form": links["form"].to_numpy(dtype=object),
-            },
-        ).astype({"committee_id": object, "form": object})
-        self._cache["links"] = out
-        return out
+        links = links[(links["unit_kind"] == UNIT_COMMITTEE).to_numpy()]
+        out = links[["pos", "unit_id", "form"]].rename(columns={"unit_id": "committee_id"})
+        self._cache["links"] = out.reset_index(drop=True)
+        return self._cache["links"]
 
 
 def _active(df: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
