@@ -200,43 +200,47 @@ class Computation:
         return self._memo[key].copy()
 
     def _counts(self, by: list[str] | None) -> pd.DataFrame:
-        c = self.compounds[self.compounds["in_scope"]]
+        c = self.compounds[self.compounds["in_scope"].to_numpy(bool)]
         u = self.units
         headline_party = (
             "party_work_ok" if self.config.party.count_work_coverage else "party_org_ok"
         )
-        parts = {
-            "compounds": c.assign(x=1)["x"],
-            "committee_num": c["committee_counted"].astype(int),
-            "committee_den": c["committee_in_den"].astype(int),
-            "service_num": c["service_counted"].astype(int),
-            "service_den": c["in_scope"].astype(int),
-            "service_professional_num": c["professional_counted"].astype(int),
-            "service_professional_den": c["in_scope"].astype(int),
+        in_scope = np.ones(len(c), dtype=np.int64)
+        cf = {
+            "compounds": in_scope,
+            "committee_num": c["committee_counted"].to_numpy(np.int64),
+            "committee_den": c["committee_in_den"].to_numpy(np.int64),
+            "service_num": c["service_counted"].to_numpy(np.int64),
+            "service_den": in_scope,
+            "service_professional_num": c["professional_counted"].to_numpy(np.int64),
+            "service_professional_den": in_scope,
         }
-        cf = pd.DataFrame(parts)
-        is_comm = u["unit_kind"] == UNIT_COMMITTEE
-        uf = pd.DataFrame(
-            {
-                "party_num": u[headline_party].astype(int),
-                "party_den": 1,
-                "party_work_num": u["party_work_ok"].astype(int),
-                "party_work_den": 1,
-                "party_committee_num": (u[headline_party] & is_comm).astype(int),
-                "party_committee_den": is_comm.astype(int),
-                "party_service_num": (u[headline_party] & ~is_comm).astype(int),
-                "party_service_den": (~is_comm).astype(int),
-            },
-            index=u.index,
-        )
-        cols = list(cf.columns) + list(uf.columns)
+        is_comm = (u["unit_kind"] == UNIT_COMMITTEE).to_numpy(bool)
+        ok = u[headline_party].to_numpy(bool)
+        one = np.ones(len(u), dtype=np.int64)
+        uf = {
+            "party_num": ok.astype(np.int64),
+            "party_den": one,
+            "party_work_num": u["party_work_ok"].to_numpy(np.int64),
+            "party_work_den": one,
+            "party_committee_num": (ok & is_comm).astype(np.int64),
+            "party_committee_den": is_comm.astype(np.int64),
+            "party_service_num": (ok & ~is_comm).astype(np.int64),
+            "party_service_den": (~is_comm).astype(np.int64),
+        }
         if not by:
-            total = pd.concat([cf.sum(), uf.sum()]).reindex(cols).fillna(0).astype(int)
-            return total.to_frame().T
-        cg = pd.concat([c[by], cf], axis=1).groupby(by, dropna=False, sort=True).sum()
-        ug = pd.concat([u[by], uf], axis=1).groupby(by, dropna=False, sort=True).sum()
-        out = cg.join(ug, how="outer").reindex(columns=cols).fillna(0).astype(int)
-        return out.reset_index()
+            total = {k: int(v.sum()) for k, v in (cf | uf).items()}
+            return pd.DataFrame([total])
+        # one groupby over both tables: compound columns are 0 on unit rows and vice versa
+        n_c, n_u = len(c), len(u)
+        values = {k: np.concatenate([v, np.zeros(n_u, np.int64)]) for k, v in cf.items()}
+        values |= {k: np.concatenate([np.zeros(n_c, np.int64), v]) for k, v in uf.items()}
+        keys = {
+            b: np.concatenate([c[b].to_numpy(dtype=object), u[b].to_numpy(dtype=object)])
+            for b in by
+        }
+        frame = pd.DataFrame(keys | values)
+        return frame.groupby(by, dropna=False, sort=True).sum().reset_index()
 
     def rates_of(self, row: pd.Series | dict) -> dict[str, Rate]:
         return {k: Rate(int(row[f"{k}_num"]), int(row[f"{k}_den"])) for k in RATE_KEYS}

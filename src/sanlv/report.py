@@ -91,7 +91,7 @@ class _Sheet:
         for r, v in enumerate(values, start=r0):
             write(r, c, v, f)
         if values:
-            self.fit(c, max(values, key=text_width))
+            self.fit(c, max(set(values), key=text_width))  # columns repeat their values
 
     def number_column(self, r0: int, c: int, values: list, fmt: str = "int") -> None:
         """A column of numbers from row r0 down; None is written as a dash."""
