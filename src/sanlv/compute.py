@@ -328,47 +328,48 @@ class Computation:
         `kind` (TODO_KINDS), street, community, compound_id, compound_name, object_id,
         unit_kind (party to-dos), reason, term_end (expired committees)."""
         c = self.compounds
-        cols = ["street", "community", "compound_id"]
+        parts: list[dict[str, np.ndarray]] = []
 
         def rows(kind: str, df: pd.DataFrame, name, obj, reason, unit_kind=None, term_end=None):
-            out = df[cols].reset_index(drop=True)
-            n = len(out)
-            out.insert(0, "kind", kind)
-            out["compound_name"] = np.asarray(name, dtype=object)
-            out["object_id"] = np.asarray(obj, dtype=object) if obj is not None else [""] * n
-            out["unit_kind"] = (
-                np.asarray(unit_kind, dtype=object) if unit_kind is not None else [""] * n
-            )
-            out["reason"] = np.asarray(reason, dtype=object) if reason is not None else [""] * n
-            out["term_end"] = (
-                pd.Series(term_end).to_numpy("datetime64[ns]")
-                if term_end is not None
-                else np.full(n, np.datetime64("NaT", "ns"))
-            )
-            return out
+            n = len(df)
 
-        nc = c[c["committee_in_den"] & ~c["committee_counted"]]
-        ns = c[c["in_scope"] & ~c["service_counted"]]
-        u = self.units[~self.units["party_counted"].astype(bool)]
+            def text(values) -> np.ndarray:
+                if values is None:
+                    return np.full(n, "", dtype=object)
+                return np.asarray(values, dtype=object)
+
+            parts.append(
+                {
+                    "kind": np.full(n, kind, dtype=object),
+                    "street": df["street"].to_numpy(dtype=object),
+                    "community": df["community"].to_numpy(dtype=object),
+                    "compound_id": df["compound_id"].to_numpy(dtype=object),
+                    "compound_name": text(name),
+                    "object_id": text(obj),
+                    "unit_kind": text(unit_kind),
+                    "reason": text(reason),
+                    "term_end": (
+                        pd.Series(term_end).to_numpy("datetime64[ns]")
+                        if term_end is not None
+                        else np.full(n, np.datetime64("NaT", "ns"))
+                    ),
+                }
+            )
+
+        nc = c[(c["committee_in_den"] & ~c["committee_counted"]).to_numpy(bool)]
+        ns = c[(c["in_scope"] & ~c["service_counted"]).to_numpy(bool)]
+        u = self.units[~self.units["party_counted"].astype(bool).to_numpy()]
         com = self.committees
         # Expired committees are always flagged (SPEC section 1), in scope or not.
-        ex = com[com["expired"].astype(bool) & isin(com["compound_id"], c["compound_id"])]
-        return pd.concat(
-            [
-                rows(TODO_COMMITTEE, nc, nc["name"], nc["committee_ids"], nc["committee_reason"]),
-                rows(TODO_SERVICE, ns, ns["name"], None, ns["service_reason"]),
-                rows(
-                    TODO_PARTY,
-                    u,
-                    u["compound_name"],
-                    u["unit_id"],
-                    u["party_reason"],
-                    u["unit_kind"],
-                ),
-                rows(TODO_EXPIRED, ex, ex["name"], ex["committee_id"], None, None, ex["term_end"]),
-            ],
-            ignore_index=True,
-        )
+        ex = com[
+            (com["expired"].astype(bool) & isin(com["compound_id"], c["compound_id"])).to_numpy()
+        ]
+        rows(TODO_COMMITTEE, nc, nc["name"], nc["committee_ids"], nc["committee_reason"])
+        rows(TODO_SERVICE, ns, ns["name"], None, ns["service_reason"])
+        rows(TODO_PARTY, u, u["compound_name"], u["unit_id"], u["party_reason"], u["unit_kind"])
+        rows(TODO_EXPIRED, ex, ex["name"], ex["committee_id"], None, None, ex["term_end"])
+        columns = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+        return pd.DataFrame({k: pd.Series(v, dtype=v.dtype) for k, v in columns.items()})
 
     def street_ranks(self, streets: pd.DataFrame | None = None) -> dict[str, int]:
         """Rank of each street by the mean of the three headline rates (1 = best)."""

@@ -16,6 +16,7 @@ from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import __version__, compute, schema
@@ -332,43 +333,64 @@ def _communities(wb, fmts, data: dict) -> None:
 
 
 def todo_frame(comp: Computation, include_personal: bool = False) -> pd.DataFrame:
-    """Every to-do of the month as rows: 类别, 街道, 社区, 小区编号, 小区名称, 对象编号, 说明."""
+    """Every to-do of the month as rows: 类别, 街道, 社区, 小区编号, 小区名称, 对象编号, 说明,
+    ordered by street, community, kind, compound and object."""
     t = comp.todos()
+
+    def text(col: str) -> list:
+        values = t[col].to_numpy(dtype=object)
+        return np.where(pd.isna(values), "", values).tolist()
+
+    kinds = t["kind"].tolist()
     label = dict(zip(compute.TODO_KINDS, TODO_KINDS, strict=True))
-    party = t["kind"] == compute.TODO_PARTY
-    expired = t["kind"] == compute.TODO_EXPIRED
-    detail = t["reason"].astype(object).where(t["reason"].notna(), "")
-    detail = detail.where(~party, t["unit_kind"].map(UNIT_LABELS).fillna("") + "：" + detail)
-    overdue = (pd.Timestamp(comp.as_of) - t["term_end"]).dt.days.astype("Int64")
-    detail = detail.where(
-        ~expired,
-        "任期届满日期 "
-        + t["term_end"].dt.strftime("%Y-%m-%d")
-        + "，已超期 "
-        + overdue.astype(str)
-        + " 天未换届",
-    )
-    out = pd.DataFrame(
-        {
-            "类别": t["kind"].map(label),
-            "街道": t["street"],
-            "社区": t["community"],
-            "小区编号": t["compound_id"],
-            "小区名称": t["compound_name"],
-            "对象编号": t["object_id"].astype(str).where(t["object_id"].notna(), ""),
-            "说明": detail,
-        }
-    )
+    order = {k: i for i, k in enumerate(compute.TODO_KINDS)}
+    detail = text("reason")
+    unit_kind = t["unit_kind"].tolist()
+    term_end = t["term_end"]
+    overdue = (pd.Timestamp(comp.as_of) - term_end).dt.days.tolist()
+    term_text = term_end.dt.strftime("%Y-%m-%d").tolist()
+    for i, k in enumerate(kinds):
+        if k == compute.TODO_PARTY:
+            detail[i] = f"{UNIT_LABELS.get(unit_kind[i], '')}：{detail[i]}"
+        elif k == compute.TODO_EXPIRED:
+            detail[i] = f"任期届满日期 {term_text[i]}，已超期 {overdue[i]:.0f} 天未换届"
+    columns = {
+        "类别": [label[k] for k in kinds],
+        "街道": text("street"),
+        "社区": text("community"),
+        "小区编号": text("compound_id"),
+        "小区名称": text("compound_name"),
+        "对象编号": text("object_id"),
+        "说明": detail,
+    }
     if include_personal:
         com = comp.committees
         chairs = com.set_index("committee_id")["chair"].dropna()
-        chairs = chairs[~chairs.index.duplicated()]
-        committee_row = expired | (party & out["对象编号"].isin(com["committee_id"]))
-        out["主任姓名"] = out["对象编号"].map(chairs).where(committee_row).fillna("")
-    out = out.fillna("")
-    out["_k"] = out["类别"].map({k: i for i, k in enumerate(TODO_KINDS)})
-    out = out.sort_values(["街道", "社区", "_k", "小区编号", "对象编号"], kind="stable")
-    return out.drop(columns="_k").reset_index(drop=True)
+        chairs = chairs[~chairs.index.duplicated()].astype(str).to_dict()
+        committees = set(com["committee_id"].dropna())
+        columns["主任姓名"] = [
+            chairs.get(o, "")
+            if k == compute.TODO_EXPIRED or (k == compute.TODO_PARTY and o in committees)
+            else ""
+            for k, o in zip(kinds, columns["对象编号"], strict=True)
+        ]
+    # a stable sort by street, community, kind, compound and object, in Arrow
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = pa.table(
+        {
+            "s": pa.array(columns["街道"], pa.string()),
+            "c": pa.array(columns["社区"], pa.string()),
+            "k": pa.array([order[k] for k in kinds], pa.int8()),
+            "i": pa.array(columns["小区编号"], pa.string()),
+            "o": pa.array(columns["对象编号"], pa.string()),
+        }
+    )
+    idx = pc.sort_indices(keys, [(k, "ascending") for k in "sckio"]).to_numpy()
+    return pd.DataFrame(
+        {c: pd.Series(np.asarray(v, dtype=object)[idx], dtype=object) for c, v in columns.items()}
+    )
 
 
 def _todos(wb, fmts, comp: Computation, include_personal: bool) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 # --- enumerations (canonical value -> accepted aliases) ---------------------------------
 
@@ -423,7 +423,13 @@ def norm_label(text: object) -> str:
     breaks, full-width brackets folded (NFKC does that), a trailing required-mark dropped."""
     if text is None:
         return ""
-    s = unicodedata.normalize("NFKC", str(text))
+    return _norm_label(str(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _norm_label(text: str) -> str:
+    # Header search folds the same few dozen labels thousands of times per file.
+    s = unicodedata.normalize("NFKC", text)
     s = _SPACE_RE.sub("", s)
     s = s.replace("【", "(").replace("】", ")").replace("〔", "(").replace("〕", ")")
     s = s.strip("*＊:：")
