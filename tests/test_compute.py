@@ -538,3 +538,14 @@ def test_isin_agrees_with_pandas_except_that_missing_never_matches(left, right, 
     expected = s.astype(object).isin(pd.Series(right, dtype=object)) & s.notna()
     assert got.tolist() == expected.tolist()  # a blank id matches nothing, not even a blank
     assert got.index.equals(s.index) and got.dtype == bool
+
+
+def test_explode_refs_flattens_host_tuples_and_skips_blanks():
+    import numpy as np
+
+    from sanlv.compute import explode_refs
+
+    refs = np.array([("W1", "W2"), None, (), ["C3"], float("nan"), ("W4", None)], dtype=object)
+    at, ids = explode_refs(refs)
+    assert at.tolist() == [0, 0, 3, 5]
+    assert ids.tolist() == ["W1", "W2", "C3", "W4"]

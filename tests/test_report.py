@@ -165,8 +165,9 @@ def test_todo_list(report_path):
     kinds = {r[0] for r in rows}
     assert kinds == {"未组建业委会（物管会）", "无物业服务", "党组织未覆盖", "届满未换届"}
     assert ("届满未换届", d.S1, "一社区", "C04") in {r[:4] for r in rows}
-    keys = [(r[1], r[2]) for r in rows]
-    assert keys == sorted(keys)
+    order = ["未组建业委会（物管会）", "无物业服务", "党组织未覆盖", "届满未换届"]
+    keys = [(r[1], r[2], order.index(r[0]), r[3], r[5]) for r in rows]
+    assert keys == sorted(keys)  # street, community, kind, compound, object
     assert len([r for r in rows if r[0] == "未组建业委会（物管会）"]) == 4  # C02 C05 C10 C11
 
 
