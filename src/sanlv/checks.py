@@ -75,17 +75,32 @@ class Context:
         w = self.where(roster, i)
         return f"{w['file']}「{w['sheet']}」第 {w['row']} 行"
 
-    def _columns_of(self, roster: str, key: str | None) -> tuple[str, list[str]]:
-        """The column label of a field and its letter in each source ("" where absent)."""
-        ck = ("letters", roster, key)
+    def _places(self, roster: str, key: str | None) -> tuple[str, list[tuple[str, str, str]]]:
+        """The column label of a field, and per source its file, sheet and column letter
+        ("" where the source lacks the column, or for a row-level issue when key is None)."""
+        ck = ("places", roster, key)
         if ck not in self._cache:
-            if key is None:
-                self._cache[ck] = ("", [""] * len(self.ds.sources))
-            else:
-                label = schema.ROSTER_BY_KEY[roster].field(key).label
-                refs = [s.columns.get(key) for s in self.ds.sources]
-                self._cache[ck] = (label, [r.letter if r else "" for r in refs])
+            label = schema.ROSTER_BY_KEY[roster].field(key).label if key is not None else ""
+            places = []
+            for s in self.ds.sources:
+                ref = s.columns.get(key) if key is not None else None
+                places.append((s.file, s.sheet, ref.letter if ref else ""))
+            self._cache[ck] = (label, places)
         return self._cache[ck]
+
+    def _maker(
+        self, roster: str, key: str | None, code: str, severity: str, hint: str
+    ) -> Callable[[int, int, str, str], Issue]:
+        """The one constructor of issue records: (source index, Excel row, message, value
+        shown) -> the issue at that row, at `key`'s cell when the source has the column."""
+        label, places = self._places(roster, key)
+
+        def make(src_i: int, row: int, message: str, value: str) -> Issue:
+            file, sheet, letter = places[src_i]
+            cell = f"{letter}{row}" if letter else ""
+            return Issue(code, severity, message, file, sheet, row, label, cell, value, hint)
+
+        return make
 
     def issue(
         self,
@@ -103,7 +118,8 @@ class Context:
         if key is not None and value is None:
             value = self.v(roster, key)[i]
         src_i, row = int(self.v(roster, "_src")[i]), int(self.v(roster, "_row")[i])
-        return self._make(roster, key, src_i, row, code, severity, message, show(value), hint)
+        make = self._maker(roster, key, code, severity, hint)
+        return make(src_i, row, message, show(value))
 
     def issues_at(
         self,
@@ -120,43 +136,8 @@ class Context:
         srcs = df["_src"].to_numpy()[positions].tolist()
         rows = df["_row"].to_numpy()[positions].tolist()
         values = _show_many(df[key].iloc[positions])
-        if len(set(srcs)) > 1:  # rows from several files or sheets
-            return [
-                self._make(roster, key, src_i, row, code, severity, message, value, hint)
-                for src_i, row, message, value in zip(srcs, rows, messages, values, strict=True)
-            ]
-        if not srcs:
-            return []
-        src = self.ds.sources[srcs[0]]  # one source: the same as _make, without its lookups
-        file, sheet = src.file, src.sheet
-        label, letters = self._columns_of(roster, key)
-        letter = letters[srcs[0]]
-        return [
-            Issue(code, severity, message, file, sheet, row, label,
-                  f"{letter}{row}" if letter else "", value, hint)
-            for row, message, value in zip(rows, messages, values, strict=True)
-        ]  # fmt: skip
-
-    def _make(
-        self,
-        roster: str,
-        key: str | None,
-        src_i: int,
-        row: int,
-        code: str,
-        severity: str,
-        message: str,
-        value: str,
-        hint: str,
-    ) -> Issue:
-        """The issue record at one row of one source (and at `key`'s cell when given)."""
-        src = self.ds.sources[src_i]
-        if key is None:
-            return Issue(code, severity, message, src.file, src.sheet, row, value=value, hint=hint)
-        label, letters = self._columns_of(roster, key)
-        letter = letters[src_i]
-        cell = f"{letter}{row}" if letter else ""
-        return Issue(code, severity, message, src.file, src.sheet, row, label, cell, value, hint)
+        make = self._maker(roster, key, code, severity, hint)
+        return [make(*a) for a in zip(srcs, rows, messages, values, strict=True)]
 
     # --- shared derived data ---------------------------------------------------------------
 

@@ -142,14 +142,12 @@ def attach_orgs(orgs: pd.DataFrame, committees: pd.DataFrame, day: pd.Timestamp)
         for wid in by_compound.get(refs[i], ()):
             via_at.append(i)
             via_ids.append(wid)
-    take = np.concatenate(
-        [np.flatnonzero(company), np.flatnonzero(direct), np.asarray(via_at, dtype=np.int64)]
-    )
-    n_svc = int(company.sum())
-    unit_id = np.concatenate([refs[take[: len(take) - len(via_ids)]], np.array(via_ids, object)])
-    unit_kind = np.full(len(take), UNIT_COMMITTEE, dtype=object)
-    unit_kind[:n_svc] = UNIT_SERVICE
-    p = pos[take]
+    # service projects first, then committees named directly, then those found via compounds
+    svc, named = np.flatnonzero(company), np.flatnonzero(direct)
+    p = pos[np.concatenate([svc, named, np.asarray(via_at, dtype=np.int64)])]
+    unit_id = np.concatenate([refs[svc], refs[named], np.asarray(via_ids, dtype=object)])
+    unit_kind = np.full(len(p), UNIT_COMMITTEE, dtype=object)
+    unit_kind[: len(svc)] = UNIT_SERVICE
     return pd.DataFrame(
         {
             "pos": p,

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import __version__, compute, schema
 from . import config as config_mod
@@ -375,9 +377,6 @@ def todo_frame(comp: Computation, include_personal: bool = False) -> pd.DataFram
             for k, o in zip(kinds, columns["对象编号"], strict=True)
         ]
     # a stable sort by street, community, kind, compound and object, in Arrow
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     keys = pa.table(
         {
             "s": pa.array(columns["街道"], pa.string()),
