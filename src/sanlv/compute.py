@@ -75,12 +75,16 @@ def isin(s: pd.Series, values) -> pd.Series:
     spares pandas building a hash table of it on every call: the checks keep their id sets."""
     arr = s.to_numpy(dtype=object)
     if isinstance(values, set | frozenset):
-        hit = np.fromiter(map(values.__contains__, arr.tolist()), dtype=bool, count=len(arr))
-        return pd.Series(hit, index=s.index, name=s.name)
+        return pd.Series(in_set(arr, values), index=s.index, name=s.name)
     if not isinstance(values, pd.Series | pd.Index):
         values = list(values)
     vals = pd.Series(values, dtype=object).dropna().to_numpy(dtype=object)
     return pd.Series(arr, index=s.index, name=s.name, dtype=object).isin(vals)
+
+
+def in_set(arr: np.ndarray, members: set | frozenset) -> np.ndarray:
+    """Boolean mask: each element of an object array is in `members` (a Python set lookup)."""
+    return np.fromiter(map(members.__contains__, arr.tolist()), dtype=bool, count=len(arr))
 
 
 def _join_groups(keys: pd.Series, values: pd.Series, sep: str = "、") -> dict[object, str]:
@@ -121,14 +125,13 @@ def attach_orgs(orgs: pd.DataFrame, committees: pd.DataFrame, day: pd.Timestamp)
     company = kind == schema.HOST_COMPANY
     com_host = ~company & ~pd.isna(kind)
     com_ids = set(committees["committee_id"].dropna().tolist())
-    direct = com_host & np.fromiter(map(com_ids.__contains__, refs.tolist()), bool, len(refs))
+    direct = com_host & in_set(refs, com_ids)
     # a compound id as host: that compound's committees active on the day, in table order
     via = np.flatnonzero(com_host & ~direct).tolist()
     wanted = {refs[i] for i in via}
     com_cid = committees["compound_id"].to_numpy(dtype=object)
-    hit = active_on(committees["founded"], committees["dissolved"], day).to_numpy() & np.fromiter(
-        map(wanted.__contains__, com_cid.tolist()), bool, len(com_cid)
-    )
+    com_active = active_on(committees["founded"], committees["dissolved"], day).to_numpy()
+    hit = com_active & in_set(com_cid, wanted)
     by_compound: dict[object, list[object]] = {}
     for cid, wid in zip(
         com_cid[hit].tolist(),
