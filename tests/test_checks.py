@@ -490,7 +490,9 @@ def test_compound_duplicate_name(tmp_path):
 # --- robustness of the check stage ----------------------------------------------------------
 
 
-def test_checks_never_raise_and_report_failure(tmp_path, monkeypatch):
+def test_a_crashing_check_is_a_defect_not_a_finding(tmp_path, monkeypatch):
+    """A check that raises is a bug of sanlv: it propagates (the CLI exits 3), it is never
+    turned into a polite warning that would hide it from users and tests."""
     from sanlv import checks
 
     def broken(ctx):
@@ -498,8 +500,8 @@ def test_checks_never_raise_and_report_failure(tmp_path, monkeypatch):
         yield  # pragma: no cover
 
     monkeypatch.setattr(checks, "CHECKS", (broken, *checks.CHECKS))
-    r = run(tmp_path, clean())
-    assert [i.code for i in r.issues if i.severity != "info"] == ["check-failed"]
+    with pytest.raises(RuntimeError, match="boom"):
+        run(tmp_path, clean())
 
 
 @pytest.mark.parametrize("seed", [0, 3])

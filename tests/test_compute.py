@@ -530,7 +530,7 @@ def test_isin_agrees_with_pandas_except_that_missing_never_matches(left, right, 
     import numpy as np
     import pandas as pd
 
-    from sanlv.compute import isin
+    from sanlv.units import isin
 
     s = pd.Series(left, dtype="str", index=np.arange(len(left)) * 2)
     values = {"set": set(right), "list": right, "series": pd.Series(right, dtype=object)}[kind]
@@ -543,7 +543,7 @@ def test_isin_agrees_with_pandas_except_that_missing_never_matches(left, right, 
 def test_explode_refs_flattens_host_tuples_and_skips_blanks():
     import numpy as np
 
-    from sanlv.compute import explode_refs
+    from sanlv.units import explode_refs
 
     refs = np.array([("W1", "W2"), None, (), ["C3"], float("nan"), ("W4", None)], dtype=object)
     at, ids = explode_refs(refs)

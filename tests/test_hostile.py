@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from sanlv.cli import app
 from sanlv.issues import InputError
 from sanlv.normalise import load_dataset
-from sanlv.read import check_zip
+from sanlv.read.files import check_zip
 
 from .helpers import COMPOUND_HEADER, write_xlsx
 

@@ -254,7 +254,7 @@ def test_parallel_reading_gives_the_same_dataset_as_one_thread(monkeypatch):
 
     import pandas as pd
 
-    from sanlv import read
+    from sanlv.read import excel as read
 
     samples = sorted((Path(__file__).parents[1] / "data" / "samples").glob("*.xlsx"))
     assert samples

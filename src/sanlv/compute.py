@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -20,12 +19,21 @@ import pandas as pd
 from . import schema
 from .config import HEADLINE_RATES, RATE_KEYS, RATE_NAMES
 from .normalise import Dataset
+from .units import (
+    UNIT_COMMITTEE,
+    UNIT_SERVICE,
+    active_on,
+    attach_orgs,
+    first_by_id,
+    isin,
+    lifecycle_state,
+    service_projects,
+    service_started,
+)
 
 # The rate keys and names live with the configuration (the 口径), in one place.
 RATE_LABELS = RATE_NAMES
 HEADLINE = HEADLINE_RATES
-UNIT_COMMITTEE = "committee"
-UNIT_SERVICE = "service_project"
 TODO_COMMITTEE, TODO_SERVICE, TODO_PARTY, TODO_EXPIRED = TODO_KINDS = (
     "committee",
     "service",
@@ -61,32 +69,6 @@ def gap(rate: Rate, target: float | None) -> int | None:
     return max(0, int(need))
 
 
-def active_on(founded: pd.Series, dissolved: pd.Series, day: pd.Timestamp) -> pd.Series:
-    """Founded on or before `day` and not dissolved by then (SPEC section 1, "Active")."""
-    return (founded.notna() & (founded <= day) & (dissolved.isna() | (dissolved > day))).astype(
-        bool
-    )
-
-
-def isin(s: pd.Series, values) -> pd.Series:
-    """`s.isin(values)` for ids and codes; a missing value in `s` never matches (a blank id
-    is no reference). On object dtype: pandas' Arrow-backed "str" dtype loops in Python there
-    (about 2 s per 100k rows). A set (of values, no missing one) is looked up as it is, which
-    spares pandas building a hash table of it on every call: the checks keep their id sets."""
-    arr = s.to_numpy(dtype=object)
-    if isinstance(values, set | frozenset):
-        return pd.Series(in_set(arr, values), index=s.index, name=s.name)
-    if not isinstance(values, pd.Series | pd.Index):
-        values = list(values)
-    vals = pd.Series(values, dtype=object).dropna().to_numpy(dtype=object)
-    return pd.Series(arr, index=s.index, name=s.name, dtype=object).isin(vals)
-
-
-def in_set(arr: np.ndarray, members: set | frozenset) -> np.ndarray:
-    """Boolean mask: each element of an object array is in `members` (a Python set lookup)."""
-    return np.fromiter(map(members.__contains__, arr.tolist()), dtype=bool, count=len(arr))
-
-
 def _join_groups(keys: pd.Series, values: pd.Series, sep: str = "、") -> dict[object, str]:
     """Distinct values joined per key, in order of appearance, as a plain dict (vectorised
     for the common case of one value per key; a Python pass over the rest)."""
@@ -108,76 +90,6 @@ def _lookup(keys: pd.Series, table: dict, default: str) -> pd.Series:
     """keys mapped through `table` (key -> text), `default` where absent; object dtype."""
     get = table.get
     return pd.Series([get(k, default) for k in keys.tolist()], index=keys.index, dtype=object)
-
-
-def attach_orgs(orgs: pd.DataFrame, committees: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
-    """The units each Party organisation active on `day` is attached to (SPEC section 1).
-
-    A 物业服务企业 host lists compound ids (service projects); a committee host is a committee
-    id, or a compound id resolving to that compound's committee(s) active on the day.
-    Returns one row per link: `pos` (row position in `orgs`), org_id, form, unit_kind, unit_id.
-    The engine and the checks both resolve hosts here.
-    """
-    active = np.flatnonzero(active_on(orgs["founded"], orgs["dissolved"], day).to_numpy())
-    at, refs = explode_refs(orgs["host_ref"].to_numpy(dtype=object)[active])
-    pos = active[at]
-    kind = orgs["host_kind"].to_numpy(dtype=object)[pos]
-    company = kind == schema.HOST_COMPANY
-    com_host = ~company & ~pd.isna(kind)
-    com_ids = set(committees["committee_id"].dropna().tolist())
-    direct = com_host & in_set(refs, com_ids)
-    # a compound id as host: that compound's committees active on the day, in table order
-    via = np.flatnonzero(com_host & ~direct).tolist()
-    wanted = {refs[i] for i in via}
-    com_cid = committees["compound_id"].to_numpy(dtype=object)
-    com_active = active_on(committees["founded"], committees["dissolved"], day).to_numpy()
-    hit = com_active & in_set(com_cid, wanted)
-    by_compound: dict[object, list[object]] = {}
-    for cid, wid in zip(
-        com_cid[hit].tolist(),
-        committees["committee_id"].to_numpy(dtype=object)[hit].tolist(),
-        strict=True,
-    ):
-        by_compound.setdefault(cid, []).append(wid)
-    via_at: list[int] = []
-    via_ids: list[object] = []
-    for i in via:
-        for wid in by_compound.get(refs[i], ()):
-            via_at.append(i)
-            via_ids.append(wid)
-    # service projects first, then committees named directly, then those found via compounds
-    svc, named = np.flatnonzero(company), np.flatnonzero(direct)
-    p = pos[np.concatenate([svc, named, np.asarray(via_at, dtype=np.int64)])]
-    unit_id = np.concatenate([refs[svc], refs[named], np.asarray(via_ids, dtype=object)])
-    unit_kind = np.full(len(p), UNIT_COMMITTEE, dtype=object)
-    unit_kind[: len(svc)] = UNIT_SERVICE
-    return pd.DataFrame(
-        {
-            "pos": p,
-            "org_id": pd.Series(orgs["org_id"].to_numpy(dtype=object)[p], dtype=object),
-            "form": pd.Series(orgs["form"].to_numpy(dtype=object)[p], dtype=object),
-            "unit_kind": pd.Series(unit_kind, dtype=object),
-            "unit_id": pd.Series(unit_id, dtype=object),
-        }
-    )
-
-
-def explode_refs(refs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A column of id tuples (a host's 依托对象编号) flattened: the row position of each id,
-    and the ids. Blank cells and empty tuples give no id. (DataFrame.explode takes 0.07 s a
-    call at 100k organisations, this about a tenth of it.)"""
-    lists = [v if isinstance(v, tuple | list) else () for v in refs.tolist()]
-    lens = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-    ids = np.fromiter(chain.from_iterable(lists), dtype=object, count=int(lens.sum()))
-    at = np.repeat(np.arange(len(lists)), lens)
-    keep = ~pd.isna(ids)
-    return (at, ids) if keep.all() else (at[keep], ids[keep])
-
-
-def _first_by_id(df: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Rows with an id, the first occurrence of each (duplicates are reported by checks)."""
-    df = df[df[key].notna()]
-    return df[~df[key].duplicated()]
 
 
 @dataclass
@@ -405,14 +317,14 @@ def compute(ds: Dataset, config, as_of: date) -> Computation:
     day = pd.Timestamp(as_of)
     cc, sc, pcfg = config.committee, config.service, config.party
 
-    comp = _first_by_id(ds.compounds, "compound_id").copy()
+    comp = first_by_id(ds.compounds, "compound_id").copy()
     comp["in_scope"] = comp["in_scope"].fillna(True).astype(bool)
     comp["committee_eligible"] = comp["committee_eligible"].fillna(True).astype(bool)
     for col in ("street", "community", "category"):
         comp[col] = comp[col].astype(object).where(comp[col].notna(), "（未填）")
 
     # Committees and their status on the day.
-    com = _first_by_id(ds.committees, "committee_id").copy()
+    com = first_by_id(ds.committees, "committee_id").copy()
     com["active"] = active_on(com["founded"], com["dissolved"], day)
     com["expired"] = com["active"] & com["term_end"].notna() & (com["term_end"] < day)
     com["is_wgh"] = com["kind"] == schema.KIND_WGH
@@ -424,26 +336,20 @@ def compute(ds: Dataset, config, as_of: date) -> Computation:
     )
     excluded_wgh = com["active"] & com["is_wgh"] & (not cc.count_wuguanhui)
     excluded_expired = com["expired"] & (not cc.count_expired)
-    com["state"] = np.select(
-        [
-            com["founded"].isna(),
-            com["founded"] > day,
-            com["dissolved"].notna() & (com["dissolved"] <= day),
-            com["kind"].isna(),
-            excluded_wgh,
-            excluded_expired,
-            com["expired"],
-        ],
-        [
-            "成立日期缺失",
-            "尚未成立",
-            "已撤销",
-            "类型缺失（口径不计入）",
-            "物管会（口径不计入）",
-            "届满未换届（口径不计入）",
-            "届满未换届",
-        ],
-        default="正常",
+    life = lifecycle_state(com["founded"], com["dissolved"], day, active="")
+    com["state"] = np.where(
+        life != "",
+        life,
+        np.select(
+            [com["kind"].isna(), excluded_wgh, excluded_expired, com["expired"]],
+            [
+                "类型缺失（口径不计入）",
+                "物管会（口径不计入）",
+                "届满未换届（口径不计入）",
+                "届满未换届",
+            ],
+            default="正常",
+        ),
     )
     com_in = com[isin(com["compound_id"], comp["compound_id"])]
     by_comp = com_in.groupby("compound_id")
@@ -476,7 +382,7 @@ def compute(ds: Dataset, config, as_of: date) -> Computation:
     )
 
     # Service coverage.
-    started = comp["service_since"].isna() | (comp["service_since"] <= day)
+    started = service_started(comp["service_since"], day)
     mode = comp["management_mode"]
     comp["service_counted"] = comp["in_scope"] & isin(mode, sc.covered_modes) & started
     comp["professional_counted"] = comp["in_scope"] & isin(mode, sc.professional_modes) & started
@@ -517,7 +423,7 @@ def compute(ds: Dataset, config, as_of: date) -> Computation:
             )
         )
     if UNIT_SERVICE in pcfg.population:
-        sp = comp[comp["in_scope"] & isin(mode, pcfg.service_project_modes) & started]
+        sp = comp[service_projects(comp, pcfg.service_project_modes, day)]
         unit_frames.append(
             pd.DataFrame(
                 {
@@ -537,7 +443,7 @@ def compute(ds: Dataset, config, as_of: date) -> Computation:
     units["compound_name"] = units.pop("name")
 
     # Attach active Party organisations to units.
-    orgs = _first_by_id(ds.party_orgs, "org_id")
+    orgs = first_by_id(ds.party_orgs, "org_id")
     all_links = attach_orgs(orgs, com, day)
     all_links["is_org"] = isin(all_links["form"], schema.ORG_FORMS)
     all_links["is_work"] = all_links["is_org"] | (all_links["form"] == schema.FORM_INSTRUCTOR)

@@ -53,6 +53,13 @@ class InputError(Exception):
         return Issue(self.code, ERROR, self.message, file=self.file)
 
 
+class UsageError(InputError):
+    """A bad option, option value or combination of options (exit 2, one Chinese line)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("usage", message)
+
+
 def col_letter(index: int) -> str:
     """0-based column index -> Excel column letters (0 -> A, 27 -> AB)."""
     letters = ""

@@ -24,6 +24,7 @@ from . import schema
 from .compute import UNIT_LABELS, Computation
 from .normalise import EXCEL_EPOCH, Dataset
 from .read import DERIVED_SHEET_PREFIX
+from .units import lifecycle_state
 from .write import atomic_output
 
 # Derived columns (their labels are in read.DERIVED_HEADERS).
@@ -142,15 +143,6 @@ def compound_status(comp: Computation) -> pd.DataFrame:
             H_PARTY: np.where(in_scope, party, "未纳入统计"),
             H_REASON: reason,
         }
-    )
-
-
-def _org_state(orgs: pd.DataFrame, day: pd.Timestamp) -> np.ndarray:
-    f, d = orgs["founded"], orgs["dissolved"]
-    return np.select(
-        [f.isna().to_numpy(), (f > day).to_numpy(), (d.notna() & (d <= day)).to_numpy()],
-        ["成立日期缺失", "尚未成立", "已撤销"],
-        default="有效",
     )
 
 
@@ -305,7 +297,7 @@ def write_ledger(
                 cols.append(state.astype(object).where(state.notna(), None).tolist())
             else:
                 extra = [H_STATE]
-                cols.append(_org_state(df, day).tolist())
+                cols.append(lifecycle_state(df["founded"], df["dissolved"], day, "有效").tolist())
             kinds += [_STR] * len(extra)
             ws = wb.add_worksheet(roster.label)
             for c, w in enumerate(widths + [DERIVED_WIDTHS.get(h, 12) for h in extra]):

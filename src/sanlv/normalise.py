@@ -9,6 +9,7 @@ as its type becomes empty and yields a `value-type` / `value-enum` / `value-rang
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -290,6 +291,35 @@ def closest_value(value: str, enum: str) -> str:
     return index[hit[0]] if hit else ""
 
 
+# --- folding for matching names ----------------------------------------------------------
+
+
+def fold(text: object) -> str:
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return ""
+    return "".join(unicodedata.normalize("NFKC", str(text)).split())
+
+
+def fold_series(s: pd.Series) -> pd.Series:
+    """Vectorised _fold: NFKC and no whitespace at all (NA stays NA)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(s.to_numpy(dtype=object), pa.string(), from_pandas=True)
+    arr = pc.utf8_normalize(arr, "NFKC")
+    arr = pc.replace_substring_regex(arr, r"[\s\p{Z}\x{1c}-\x{1f}\x{85}]+", "")
+    return pd.Series(arr.to_numpy(zero_copy_only=False), index=s.index, dtype=object)
+
+
+def fold_codes(s: pd.Series) -> np.ndarray:
+    """Integer codes of the _fold-ed values (missing and empty alike), folding each distinct
+    value once."""
+    codes, uniques = pd.factorize(s.to_numpy(dtype=object))
+    folded = fold_series(pd.Series(uniques, dtype=object)).fillna("").to_numpy(dtype=object)
+    fcodes, _ = pd.factorize(np.append(folded, ""))
+    return np.where(codes >= 0, fcodes[codes], fcodes[-1]) if len(codes) else codes
+
+
 # --- tables -> dataset --------------------------------------------------------------------
 
 
@@ -344,7 +374,7 @@ def build_dataset(result: ReadResult) -> Dataset:
     Issues keep the order of the tables, so the output does not depend on thread timing."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from .read import workers
+    from .read.excel import workers
 
     todo = [t for t in result.tables if t.prepared is None]
     if todo:

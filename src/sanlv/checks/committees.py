@@ -1,0 +1,216 @@
+"""Policy checks of committees (业委会, 物管会), thresholds from [rules]."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pandas as pd
+
+from .. import schema
+from ..display import iso_date, show
+from ..issues import WARNING, Issue
+from ..units import isin
+from .context import C, Context, M, rows_where, truthy
+
+# --- policy: committees ------------------------------------------------------------------
+
+
+def _households_of(ctx: Context, compound_ids: pd.Series) -> pd.Series:
+    comp = ctx.ds.compounds
+    hh = comp[comp["compound_id"].notna()].drop_duplicates("compound_id")
+    return compound_ids.map(hh.set_index("compound_id")["households"])
+
+
+def check_committee_size(ctx: Context) -> Iterator[Issue]:
+    com = ctx.ds.committees
+    if com.empty:
+        return
+    r = ctx.rules
+    act = ctx.active_committees()
+    m = com["members"]
+    has = act & m.notna()
+    odd = (m % 2 == 1).fillna(False).astype(bool)
+    hh = _households_of(ctx, com["compound_id"])
+    small = truthy(hh.notna() & (hh <= r.small_compound_households))
+    ywh = truthy(com["kind"] == schema.KIND_YWH)
+    wgh = truthy(com["kind"] == schema.KIND_WGH)
+    in_range = truthy((m >= r.committee_min_members) & (m <= r.committee_max_members))
+    ywh_ok = (in_range & odd) | (truthy(m == 3) & small)
+    wgh_ok = truthy(m >= r.wuguanhui_min_members) & odd
+    bad = has & ((ywh & ~ywh_ok) | (wgh & ~wgh_ok))
+    for i in rows_where(bad):
+        n = int(ctx.v(M, "members")[i])
+        if ctx.v(M, "kind")[i] == schema.KIND_YWH:
+            rule = (
+                f"业委会委员应为 {r.committee_min_members}–{r.committee_max_members} 人的单数"
+                f"（总户数不超过 {r.small_compound_households} 户的小区可为 3 人）"
+            )
+        else:
+            rule = f"物管会委员应不少于 {r.wuguanhui_min_members} 人且为单数"
+        yield ctx.issue(
+            M,
+            i,
+            "members",
+            "committee-size",
+            WARNING,
+            f"委员人数为 {n} 人，不符合规定：{rule}。",
+            hint="请核对委员人数；如确有特殊情况请在备注中说明。",
+        )
+
+
+def check_committee_term(ctx: Context) -> Iterator[Issue]:
+    com = ctx.ds.committees
+    if com.empty:
+        return
+    r = ctx.rules
+    base = ctx.active_committees() & com["founded"].notna() & com["term_end"].notna()
+    for kind, years, name in (
+        (schema.KIND_YWH, r.committee_max_term_years, "业委会"),
+        (schema.KIND_WGH, r.wuguanhui_max_term_years, "物管会"),
+    ):
+        sel = base & truthy(com["kind"] == kind)
+        if not sel.any():
+            continue
+        limit = com.loc[sel, "founded"] + pd.DateOffset(years=years)
+        over = pd.Series(False, index=com.index)
+        over[sel] = (com.loc[sel, "term_end"] > limit).to_numpy()
+        for i in rows_where(over):
+            yield ctx.issue(
+                M,
+                i,
+                "term_end",
+                "committee-term",
+                WARNING,
+                f"任期从 {show(ctx.v(M, 'founded')[i])} 到 {show(ctx.v(M, 'term_end')[i])}，"
+                f"超过{name}每届 {years} 年的上限。",
+                hint="请核对成立日期和任期届满日期。",
+            )
+
+
+def check_committee_expiry(ctx: Context) -> Iterator[Issue]:
+    """committee-expired (term over, not re-elected) and committee-expiring (soon)."""
+    com = ctx.ds.committees
+    if com.empty:
+        return
+    te = com["term_end"]
+    act = ctx.active_committees() & te.notna()
+    day = ctx.as_of
+    soon = day + pd.Timedelta(days=ctx.rules.expiry_warning_days)
+    iso = day.date().isoformat()
+    pos = rows_where(act & truthy(te < day))
+    yield from ctx.issues_at(
+        M,
+        pos,
+        "term_end",
+        "committee-expired",
+        WARNING,
+        (f"任期已于 {iso_date(t)} 届满，截至 {iso} 未换届。" for t in te.iloc[pos]),
+        hint="请督促及时换届；已换届的请更新成立日期和任期届满日期。",
+    )
+    pos = rows_where(act & truthy((te >= day) & (te <= soon)))
+    ends = te.iloc[pos]
+    yield from ctx.issues_at(
+        M,
+        pos,
+        "term_end",
+        "committee-expiring",
+        WARNING,
+        (
+            f"任期将于 {iso_date(t)} 届满（{d} 天后）。"
+            for t, d in zip(ends, (ends - day).dt.days.tolist(), strict=True)
+        ),
+        hint="请提前筹备换届选举。",
+    )
+
+
+def check_committee_party(ctx: Context) -> Iterator[Issue]:
+    """committee-no-party-member and committee-party-share."""
+    com = ctx.ds.committees
+    if com.empty:
+        return
+    act = ctx.active_committees()
+    pm, m = com["party_members"], com["members"]
+    pos = rows_where(act & truthy(pm == 0))
+    yield from ctx.issues_at(
+        M,
+        pos,
+        "party_members",
+        "committee-no-party-member",
+        WARNING,
+        ("委员中没有中共党员。" for _ in pos),
+        hint="应推动符合条件的党员通过法定程序成为委员。",
+    )
+    share = ctx.rules.party_share_min
+    pm_v, m_v = ctx.v(M, "party_members"), ctx.v(M, "members")
+    low = act & truthy((pm > 0) & (m > 0) & (pm <= m) & (pm < share * m))
+    pos = rows_where(low)
+    yield from ctx.issues_at(
+        M,
+        pos,
+        "party_members",
+        "committee-party-share",
+        WARNING,
+        (
+            f"党员委员 {pm_v[i]} 人，占委员 {m_v[i]} 人的 "
+            f"{pm_v[i] / m_v[i]:.0%}，低于 {share:.0%} 的要求。"
+            for i in pos.tolist()
+        ),
+        hint="应提高委员中党员的比例。",
+    )
+
+
+def _ids_by_compound(com: pd.DataFrame, wanted: pd.Series) -> dict[str, str]:
+    """Committee ids joined by 、 for the wanted compounds only (no per-group lambdas)."""
+    sub = com[isin(com["compound_id"], wanted)]
+    out: dict[str, list[str]] = {}
+    for cid, wid in zip(sub["compound_id"], sub["committee_id"], strict=True):
+        if wid is not None and not pd.isna(wid):
+            out.setdefault(cid, []).append(str(wid))
+    return {k: "、".join(v) for k, v in out.items()}
+
+
+def check_committee_coexist(ctx: Context) -> Iterator[Issue]:
+    """业委会 and 物管会 both active in one compound: reported on the 物管会."""
+    com = ctx.ds.committees
+    if com.empty:
+        return
+    act = ctx.active_committees() & com["compound_id"].notna()
+    ywh = com[act & truthy(com["kind"] == schema.KIND_YWH)]
+    wgh = (
+        act & truthy(com["kind"] == schema.KIND_WGH) & isin(com["compound_id"], ywh["compound_id"])
+    )
+    ywh_by = _ids_by_compound(ywh, com.loc[wgh, "compound_id"])
+    for i in rows_where(wgh):
+        cid = ctx.v(M, "compound_id")[i]
+        yield ctx.issue(
+            M,
+            i,
+            "kind",
+            "committee-coexist",
+            WARNING,
+            f"小区“{cid}”已有运行中的业委会（{ywh_by.get(cid) or '无编号'}），同时又有物管会。",
+            hint="业委会成立后物管会应撤销，请填写物管会的撤销日期。",
+        )
+
+
+def check_committee_ineligible(ctx: Context) -> Iterator[Issue]:
+    """A compound marked 具备组建条件=否 that has an active committee."""
+    comp, com = ctx.ds.compounds, ctx.ds.committees
+    if comp.empty or com.empty:
+        return
+    act = com[ctx.active_committees().to_numpy() & com["compound_id"].notna().to_numpy()]
+    not_eligible = truthy(comp["committee_eligible"].eq(False))
+    bad = not_eligible & isin(comp["compound_id"], act["compound_id"])
+    bad &= ctx.ds.has_column(C, "committee_eligible")
+    by = _ids_by_compound(act, comp.loc[bad, "compound_id"])
+    for i in rows_where(bad):
+        cid = ctx.v(C, "compound_id")[i]
+        yield ctx.issue(
+            C,
+            i,
+            "committee_eligible",
+            "committee-ineligible",
+            WARNING,
+            f"小区标为不具备组建条件，但已有运行中的业委会（物管会）{by.get(cid, '')}。",
+            hint="已成立的，请把“具备组建条件”改为“是”；否则请核对业委会表中的小区编号。",
+        )

@@ -1,0 +1,190 @@
+"""What every check works from: the dataset, the 口径, the as-of date, the day of the run and
+the official region list, with cached columns and id sets, and the one constructor of issue
+records (single or batched)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .. import schema
+from ..config import Config
+from ..display import show, show_many
+from ..issues import Issue
+from ..normalise import Dataset, location
+from ..regions import Regions
+from ..units import UNIT_COMMITTEE, active_on, attach_orgs, explode_refs
+
+C, M, P = "compounds", "committees", "party_orgs"
+
+
+@dataclass
+class Context:
+    ds: Dataset
+    config: Config
+    as_of: pd.Timestamp
+    today: pd.Timestamp
+    regions: Regions | None = None
+    _cache: dict = field(default_factory=dict)
+
+    @property
+    def rules(self):
+        return self.config.rules
+
+    def v(self, roster: str, key: str) -> np.ndarray:
+        """One column as a numpy object array (fast per-row access), cached."""
+        ck = ("col", roster, key)
+        if ck not in self._cache:
+            self._cache[ck] = self.ds.tables[roster][key].to_numpy(dtype=object)
+        return self._cache[ck]
+
+    def where(self, roster: str, i: int, key: str | None = None) -> dict:
+        """Like Dataset.where, from cached arrays (row-by-row column access is slow)."""
+        src = self.ds.sources[int(self.v(roster, "_src")[i])]
+        return location(src, roster, int(self.v(roster, "_row")[i]), key)
+
+    def files(self, roster: str) -> np.ndarray:
+        """The file name of every row of a roster."""
+        ck = ("files", roster)
+        if ck not in self._cache:
+            names = np.array([s.file for s in self.ds.sources] or [""], dtype=object)
+            self._cache[ck] = names[self.v(roster, "_src").astype(np.int64)]
+        return self._cache[ck]
+
+    def place(self, roster: str, i: int) -> str:
+        w = self.where(roster, i)
+        return f"{w['file']}「{w['sheet']}」第 {w['row']} 行"
+
+    def _places(self, roster: str, key: str | None) -> tuple[str, list[tuple[str, str, str]]]:
+        """The column label of a field, and per source its file, sheet and column letter
+        ("" where the source lacks the column, or for a row-level issue when key is None)."""
+        ck = ("places", roster, key)
+        if ck not in self._cache:
+            label = schema.ROSTER_BY_KEY[roster].field(key).label if key is not None else ""
+            places = []
+            for s in self.ds.sources:
+                ref = s.columns.get(key) if key is not None else None
+                places.append((s.file, s.sheet, ref.letter if ref else ""))
+            self._cache[ck] = (label, places)
+        return self._cache[ck]
+
+    def _maker(
+        self, roster: str, key: str | None, code: str, severity: str, hint: str
+    ) -> Callable[[int, int, str, str], Issue]:
+        """The one constructor of issue records: (source index, Excel row, message, value
+        shown) -> the issue at that row, at `key`'s cell when the source has the column."""
+        label, places = self._places(roster, key)
+
+        def make(src_i: int, row: int, message: str, value: str) -> Issue:
+            file, sheet, letter = places[src_i]
+            cell = f"{letter}{row}" if letter else ""
+            return Issue(code, severity, message, file, sheet, row, label, cell, value, hint)
+
+        return make
+
+    def issue(
+        self,
+        roster: str,
+        i: int,
+        key: str | None,
+        code: str,
+        severity: str,
+        message: str,
+        hint: str = "",
+        value: object = None,
+    ) -> Issue:
+        """An issue at row position i of a roster (at the cell of `key` when given)."""
+        i = int(i)
+        if key is not None and value is None:
+            value = self.v(roster, key)[i]
+        src_i, row = int(self.v(roster, "_src")[i]), int(self.v(roster, "_row")[i])
+        make = self._maker(roster, key, code, severity, hint)
+        return make(src_i, row, message, show(value))
+
+    def issues_at(
+        self,
+        roster: str,
+        positions: np.ndarray,
+        key: str,
+        code: str,
+        severity: str,
+        messages: Iterable[str],
+        hint: str = "",
+    ) -> list[Issue]:
+        """One issue per row position, at the cell of `key` (its value shown), in one pass."""
+        df = self.ds.tables[roster]
+        srcs = df["_src"].to_numpy()[positions].tolist()
+        rows = df["_row"].to_numpy()[positions].tolist()
+        values = show_many(df[key].iloc[positions])
+        make = self._maker(roster, key, code, severity, hint)
+        return [make(*a) for a in zip(srcs, rows, messages, values, strict=True)]
+
+    # --- shared derived data ---------------------------------------------------------------
+
+    def active_committees(self) -> pd.Series:
+        """Mask over the committees table: active on the as-of date."""
+        if "active_com" not in self._cache:
+            self._cache["active_com"] = active(self.ds.committees, self.as_of)
+        return self._cache["active_com"]
+
+    def active_orgs(self) -> pd.Series:
+        if "active_org" not in self._cache:
+            self._cache["active_org"] = active(self.ds.party_orgs, self.as_of)
+        return self._cache["active_org"]
+
+    def compound_ids(self) -> set[str]:
+        """Every compound id (the set is shared: do not modify it)."""
+        if "compound_ids" not in self._cache:
+            self._cache["compound_ids"] = set(self.ds.compounds["compound_id"].dropna())
+        return self._cache["compound_ids"]
+
+    def committee_ids(self) -> set[str]:
+        """Every committee id (the set is shared: do not modify it)."""
+        if "committee_ids" not in self._cache:
+            self._cache["committee_ids"] = set(self.ds.committees["committee_id"].dropna())
+        return self._cache["committee_ids"]
+
+    def roster_loaded(self, roster: str) -> bool:
+        return any(s.roster == roster for s in self.ds.sources)
+
+    def org_refs(self) -> pd.DataFrame:
+        """Every (org position, referenced id) pair, with whether the host is a company."""
+        if "org_refs" not in self._cache:
+            orgs = self.ds.party_orgs
+            pos, refs = explode_refs(orgs["host_ref"].to_numpy(dtype=object))
+            company = truthy(orgs["host_kind"] == schema.HOST_COMPANY).to_numpy()
+            self._cache["org_refs"] = pd.DataFrame(
+                {
+                    "pos": pos.astype(np.int64),
+                    "ref": pd.Series(refs, dtype=object),
+                    "company": company[pos],
+                }
+            )
+        return self._cache["org_refs"]
+
+    def links(self) -> pd.DataFrame:
+        """Active organisations resolved to committees: org position, committee id, form."""
+        if "links" in self._cache:
+            return self._cache["links"]
+        links = attach_orgs(self.ds.party_orgs, self.ds.committees, self.as_of)
+        links = links[(links["unit_kind"] == UNIT_COMMITTEE).to_numpy()]
+        out = links[["pos", "unit_id", "form"]].rename(columns={"unit_id": "committee_id"})
+        self._cache["links"] = out.reset_index(drop=True)
+        return self._cache["links"]
+
+
+def active(df: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
+    return active_on(df["founded"], df["dissolved"], day)
+
+
+def rows_where(mask: pd.Series | np.ndarray) -> np.ndarray:
+    m = mask.to_numpy() if isinstance(mask, pd.Series) else mask
+    return np.flatnonzero(np.asarray(m, dtype=bool))
+
+
+def truthy(s: pd.Series) -> pd.Series:
+    """A boolean mask with NA as False."""
+    return s.fillna(False).astype(bool)

@@ -1,0 +1,252 @@
+"""Ids and references: duplicates, references to unknown or ambiguous ids, one id with two
+names, names outside the official region list."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+import numpy as np
+
+from .. import schema
+from ..display import show
+from ..issues import ERROR, WARNING, Issue
+from ..normalise import fold, fold_series
+from ..units import isin
+from .context import C, Context, M, P, rows_where, truthy
+
+
+def _record(ctx: Context, roster: str, i: int, keys: list[str]) -> tuple:
+    return tuple(show(ctx.v(roster, k)[i]) for k in keys)
+
+
+def check_id_duplicate(ctx: Context) -> Iterator[Issue]:
+    """The same id twice: within one file an error; across files a warning when the two
+    records are identical (reported twice, counted once), an error when they differ."""
+    ds = ctx.ds
+    for roster in schema.ROSTERS:
+        df = ds.tables[roster.key]
+        if df.empty:
+            continue
+        ids = df[roster.id_field]
+        dup = truthy(ids.notna() & ids.duplicated(keep=False))
+        if not dup.any():
+            continue
+        keys = roster.keys
+        files = ctx.files(roster.key)
+        ids_v = ctx.v(roster.key, roster.id_field)
+        id_label = roster.field(roster.id_field).label
+        seen: dict[str, list[int]] = {}
+        for i in rows_where(dup):
+            key = ids_v[i]
+            earlier = seen.setdefault(key, [])
+            if earlier:
+                same_file = [j for j in earlier if files[j] == files[i]]
+                if same_file:
+                    j = same_file[0]
+                    yield ctx.issue(
+                        roster.key,
+                        i,
+                        roster.id_field,
+                        "id-duplicate",
+                        ERROR,
+                        f"{id_label}“{key}”与本文件「{ds.where(roster.key, j)['sheet']}」"
+                        f"第 {ds.where(roster.key, j)['row']} 行重复。",
+                        hint=f"{id_label}不得重复；如是同一{roster.label}，请删除其中一行，"
+                        "否则请改用新的编号。",
+                    )
+                else:
+                    j = earlier[0]
+                    if _record(ctx, roster.key, i, keys) == _record(ctx, roster.key, j, keys):
+                        yield ctx.issue(
+                            roster.key,
+                            i,
+                            roster.id_field,
+                            "id-duplicate",
+                            WARNING,
+                            f"{id_label}“{key}”在 {ctx.place(roster.key, j)} 已报送过，"
+                            "内容完全相同：重复报送，只计一次。",
+                            hint="同一条记录只需在一个文件中报送。",
+                        )
+                    else:
+                        diff = [
+                            roster.field(k).label
+                            for k in keys
+                            if show(ctx.v(roster.key, k)[i]) != show(ctx.v(roster.key, k)[j])
+                        ]
+                        yield ctx.issue(
+                            roster.key,
+                            i,
+                            roster.id_field,
+                            "id-duplicate",
+                            ERROR,
+                            f"{id_label}“{key}”同时出现在 {ctx.place(roster.key, j)} 和 "
+                            f"{ctx.place(roster.key, i)}，两处内容不同"
+                            f"（{'、'.join(diff[:5])}）。",
+                            hint="请与另一文件的填报单位核对，保留正确的一条，或改用不同的编号。",
+                        )
+            earlier.append(int(i))
+
+
+def check_ref_missing(ctx: Context) -> Iterator[Issue]:
+    """References to ids that exist nowhere."""
+    ds = ctx.ds
+    comp_ids = ctx.compound_ids()
+    com_ids = ctx.committee_ids()
+    com = ds.committees
+    if not com.empty and ctx.roster_loaded(C):
+        cid = com["compound_id"]
+        for i in rows_where(truthy(cid.notna() & ~isin(cid, comp_ids))):
+            yield ctx.issue(
+                M,
+                i,
+                "compound_id",
+                "ref-missing",
+                ERROR,
+                f"小区编号“{ctx.v(M, 'compound_id')[i]}”在小区表中不存在。",
+                hint=_closest_hint(ctx.v(M, "compound_id")[i], comp_ids, "小区编号"),
+            )
+    orgs = ds.party_orgs
+    if orgs.empty or not (ctx.roster_loaded(C) or ctx.roster_loaded(M)):
+        return
+    is_company = (orgs["host_kind"] == schema.HOST_COMPANY).fillna(False).to_numpy()
+    known_any = comp_ids | com_ids
+    lk = ctx.org_refs()
+    in_comp = isin(lk["ref"], comp_ids)
+    bad = ~in_comp & (lk["company"] | ~isin(lk["ref"], com_ids))
+    refs = ctx.v(P, "host_ref")
+    for i in np.unique(lk.loc[bad, "pos"].to_numpy()):
+        ref = refs[i]
+        allowed = comp_ids if is_company[i] else known_any
+        missing = [r for r in ref if r not in allowed]
+        if not missing:
+            continue
+        if is_company[i]:
+            wrong = [r for r in missing if r in com_ids]
+            msg = f"依托物业服务企业的党组织，依托对象编号应为小区编号，“{'、'.join(missing)}”不是已知的小区编号"
+            msg += f"（{'、'.join(wrong)} 是业委会编号）。" if wrong else "。"
+            hint = "请填所服务小区在小区表中的编号。"
+        else:
+            msg = f"依托对象编号“{'、'.join(missing)}”既不是已知的业委会（物管会）编号，也不是小区编号。"
+            hint = _closest_hint(missing[0], known_any, "编号")
+        yield ctx.issue(P, i, "host_ref", "ref-missing", ERROR, msg, hint=hint)
+
+
+def _closest_hint(value: object, choices: set[str], what: str) -> str:
+    if not choices or value is None:
+        return ""
+    hit = difflib.get_close_matches(str(value), list(choices)[:50000], n=1, cutoff=0.6)
+    return f"是否应为“{hit[0]}”？" if hit else f"请核对{what}是否填错。"
+
+
+def check_ref_ambiguous(ctx: Context) -> Iterator[Issue]:
+    """An organisation whose host is given as a compound id that has two active committees."""
+    orgs, com = ctx.ds.party_orgs, ctx.ds.committees
+    if orgs.empty or com.empty:
+        return
+    active = com[ctx.active_committees().to_numpy()]
+    pairs = active[["compound_id", "committee_id"]].dropna().drop_duplicates()
+    counts = pairs["compound_id"].value_counts()
+    if not (counts > 1).any():
+        return
+    multi = pairs[isin(pairs["compound_id"], counts.index[counts > 1])]
+    many: dict[str, list[str]] = {}
+    for cid, wid in zip(multi["compound_id"], multi["committee_id"], strict=True):
+        many.setdefault(cid, []).append(wid)
+    com_ids = ctx.committee_ids()
+    lk = ctx.org_refs()
+    bad = ~lk["company"] & isin(lk["ref"], list(many)) & ~isin(lk["ref"], com_ids)
+    refs = ctx.v(P, "host_ref")
+    for i in np.unique(lk.loc[bad, "pos"].to_numpy()):
+        for r in refs[i]:
+            if r in many and r not in com_ids:
+                ids = "、".join(many[r])
+                yield ctx.issue(
+                    P,
+                    i,
+                    "host_ref",
+                    "ref-ambiguous",
+                    ERROR,
+                    f"依托对象“{r}”是小区编号，该小区在 {ctx.as_of.date().isoformat()} "
+                    f"同时有 {len(many[r])} 个运行中的业委会（物管会）：{ids}，无法确定依托哪一个。",
+                    hint=f"请改填业委会（物管会）的组织编号，如“{many[r][0]}”。",
+                )
+                break
+
+
+def check_name_conflict(ctx: Context) -> Iterator[Issue]:
+    """One compound id with two different names in different files."""
+    ds = ctx.ds
+    df = ds.compounds
+    if df.empty or len(ds.files) < 2:
+        return
+    sub = df[df["compound_id"].notna() & df["name"].notna()]
+    folded = fold_series(sub["name"])
+    n = folded.groupby(sub["compound_id"]).nunique()
+    bad_ids = set(n[n > 1].index)
+    if not bad_ids:
+        return
+    files = ctx.files(C)
+    first: dict[str, int] = {}
+    for i in rows_where(isin(df["compound_id"], bad_ids) & df["name"].notna()):
+        cid = ctx.v(C, "compound_id")[i]
+        j = first.setdefault(cid, int(i))
+        if j == i or files[i] == files[j]:
+            continue
+        names = ctx.v(C, "name")
+        if fold(names[i]) == fold(names[j]):
+            continue
+        yield ctx.issue(
+            C,
+            i,
+            "name",
+            "name-conflict",
+            ERROR,
+            f"小区编号“{cid}”在 {ctx.place(C, j)} 的名称是“{names[j]}”，这里是“{names[i]}”。",
+            hint="同一编号应是同一小区，请统一名称，或为不同小区使用不同编号。",
+        )
+
+
+def check_region_unknown(ctx: Context) -> Iterator[Issue]:
+    """Streets, or (street, community) pairs, that are not in the official list."""
+    reg = ctx.regions
+    df = ctx.ds.compounds
+    if reg is None or df.empty:
+        return
+    st = fold_series(df["street"]).fillna("")
+    co = fold_series(df["community"]).fillna("")
+    st_v, co_v = st.to_numpy(dtype=object), co.to_numpy(dtype=object)
+    bad_street = truthy(df["street"].notna() & ~isin(st, reg.streets))
+    for i in rows_where(bad_street):
+        near = difflib.get_close_matches(st_v[i], list(reg.streets), n=1, cutoff=0.3)
+        yield ctx.issue(
+            C,
+            i,
+            "street",
+            "region-unknown",
+            ERROR,
+            f"街道“{ctx.v(C, 'street')[i]}”不在区划名单 {reg.file} 中。",
+            hint=f"是否应为“{reg.names.get(near[0], near[0])}”？"
+            if near
+            else "请按区划名单填写街道全称。",
+        )
+    if not reg.has_communities:
+        return
+    pair = st.astype(object) + "\x00" + co.astype(object)
+    official = {f"{s}\x00{c}" for s, c in reg.pairs}
+    filled = df["street"].notna() & df["community"].notna()
+    bad_pair = truthy(~bad_street & filled & ~isin(pair, official))
+    for i in rows_where(bad_pair):
+        options = [c for s, c in reg.pairs if s == st_v[i]]
+        near = difflib.get_close_matches(co_v[i], options, n=1, cutoff=0.3)
+        yield ctx.issue(
+            C,
+            i,
+            "community",
+            "region-unknown",
+            ERROR,
+            f"社区“{ctx.v(C, 'community')[i]}”不在区划名单中“{ctx.v(C, 'street')[i]}”的社区之列。",
+            hint=f"是否应为“{reg.names.get(near[0], near[0])}”？"
+            if near
+            else "请按区划名单填写社区全称。",
+        )

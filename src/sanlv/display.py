@@ -1,0 +1,41 @@
+"""Values as a person reads them: dates as YYYY-MM-DD, 是/否, id lists joined with 、, whole
+numbers without ".0", blanks as "". One place for the checks, the diff, the ledger and the
+report content."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def show(value: object) -> str:
+    """A table value as the user would read it."""
+    if type(value) is str:
+        return value
+    if type(value) is int:
+        return str(value)
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return "、".join(map(str, value))
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, bool | np.bool_):
+        return "是" if value else "否"
+    return str(value)
+
+
+def show_many(values: pd.Series) -> list[str]:
+    """show() of every value of a (small) Series; dates formatted column-wise."""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return values.dt.strftime("%Y-%m-%d").fillna("").tolist()
+    return [show(v) for v in values.to_numpy(dtype=object)]
+
+
+def iso_date(ts: pd.Timestamp) -> str:
+    return ts.date().isoformat()

@@ -1,0 +1,93 @@
+"""Read stage: files -> raw string grids -> located roster tables.
+
+A grid is one sheet as columns of strings (``None`` for empty cells), read with fastexcel
+(every cell as text, Excel row 1 first) or, for CSV, with the csv module. Locating finds the
+roster a sheet holds, its header row, maps the headers through the aliases and classifies
+every row below the header as data or skipped-with-reason.
+
+    files.py    which files, fingerprints, container checks, dispatch
+    excel.py    xlsx/xlsm/xls/ods -> grids (fastexcel, threads, merged ranges)
+    csvfile.py  csv -> grid
+    locate.py   grid -> roster table (header, columns, row classification)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..issues import InputError, Issue
+from .excel import workers
+from .files import MAX_UNZIPPED_BYTES, SUFFIXES, expand_paths, load_grids, sha256_of
+from .grid import FileInfo, Grid
+from .locate import DERIVED_HEADERS, DERIVED_SHEET_PREFIX, ColumnRef, Table, locate
+
+__all__ = [
+    "DERIVED_HEADERS",
+    "DERIVED_SHEET_PREFIX",
+    "MAX_UNZIPPED_BYTES",
+    "SUFFIXES",
+    "ColumnRef",
+    "FileInfo",
+    "Grid",
+    "ReadResult",
+    "Table",
+    "expand_paths",
+    "load_grids",
+    "locate",
+    "read_inputs",
+    "workers",
+]
+
+
+@dataclass
+class ReadResult:
+    tables: list[Table]
+    files: list[FileInfo]
+    issues: list[Issue]
+
+
+def read_inputs(
+    paths: Iterable[str | Path],
+    max_unzipped: int = MAX_UNZIPPED_BYTES,
+    prepare: Callable[[Table], object] | None = None,
+) -> ReadResult:
+    """Read every file; raises InputError for a file that cannot be read at all.
+
+    `prepare` (the normaliser) is applied to each located table in the reading threads, as
+    soon as its sheet is read, and stored in `Table.prepared`."""
+
+    def locate_one(grid: Grid) -> tuple[Table | None, list[Issue]]:
+        table, sheet_issues = locate(grid)
+        if table is not None and prepare is not None:
+            table.prepared = prepare(table)
+        return table, sheet_issues
+
+    tables: list[Table] = []
+    files: list[FileInfo] = []
+    issues: list[Issue] = []
+    for path in expand_paths(paths):
+        located = load_grids(path, max_unzipped, after=lambda g: (g.sheet, *locate_one(g)))
+        info = FileInfo(
+            str(path), path.name, sha256_of(path), path.stat().st_size, [s for s, *_ in located]
+        )
+        files.append(info)
+        found = []
+        for _sheet, table, sheet_issues in located:
+            issues.extend(sheet_issues)
+            if table is not None:
+                found.append(table)
+        if not found and not any(
+            i.code == "header-not-found" and i.file == path.name for i in issues
+        ):
+            raise InputError(
+                "header-not-found",
+                f"文件 {path.name} 中找不到小区、业委会或党组织台账（工作表名或表头都不符合），"
+                "请用 sanlv template 生成的模板填写。",
+                path.name,
+            )
+        tables.extend(found)
+    if not files:
+        raise InputError("file-unreadable", "没有找到要读取的台账文件。")
+    return ReadResult(tables, files, issues)
