@@ -10,8 +10,8 @@ from pathlib import Path
 import openpyxl
 from typer.testing import CliRunner
 
-from sanlv.annotate import annotate_inputs
 from sanlv.cli import app
+from sanlv.render.annotate import annotate_inputs
 
 from .test_checks import AS_OF, book, clean, compound, validate
 

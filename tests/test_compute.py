@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from sanlv.compute import RATE_KEYS, Rate, compute, gap
 from sanlv.config import Config, Target
+from sanlv.content.figures import figures
 from sanlv.normalise import load_dataset
 
 from . import district as d
@@ -212,7 +213,7 @@ def test_population_one_kind(ds, population, party, party_committee, party_servi
     assert nd(c, "party") == party
     assert nd(c, "party_committee") == party_committee
     assert nd(c, "party_service") == party_service
-    total = c.to_json()["total"]
+    total = figures(c)["total"]
     empty = "party_service" if population == ("committee",) else "party_committee"
     assert total[empty] == {"numerator": 0, "denominator": 0, "rate": None}
 
@@ -294,7 +295,7 @@ def test_committee_active_dates(ds):
 
 def test_targets_and_gaps(ds):
     c = compute(ds, Config(), AS_OF)  # after the last target: 0.9 stays in force
-    j = c.to_json()
+    j = figures(c)
     assert j["total"]["target"] == {"committee": 0.9, "service": 0.9, "party": 0.9}
     # ceil(0.9 * 10) - 6, ceil(0.9 * 10) - 7, ceil(0.9 * 9) - 5
     assert j["total"]["gap"] == {"committee": 3, "service": 2, "party": 4}
@@ -306,10 +307,10 @@ def test_targets_and_gaps(ds):
     assert streets[d.S1]["met"] == {"committee": False, "service": False, "party": False}
 
     targets = (Target(D(2026, 12, 31), {"committee": 0.5, "service": 0.75}),)
-    j = compute(ds, cfg(targets=targets), AS_OF).to_json()
+    j = figures(compute(ds, cfg(targets=targets), AS_OF))
     assert j["total"]["gap"] == {"committee": 0, "service": 1}
     assert j["total"]["met"] == {"committee": True, "service": False}
-    assert compute(ds, cfg(targets=()), AS_OF).to_json()["total"]["gap"] == {}
+    assert figures(compute(ds, cfg(targets=()), AS_OF))["total"]["gap"] == {}
 
 
 def test_target_in_force_by_date(ds):
@@ -328,7 +329,7 @@ def test_gap_function():
 
 
 def test_json_shape(ds):
-    j = json.loads(json.dumps(compute(ds, Config(), AS_OF).to_json()))
+    j = json.loads(json.dumps(figures(compute(ds, Config(), AS_OF))))
     assert j["as_of"] == "2026-10-31"
     assert set(j) >= {"as_of", "total", "streets", "communities", "config"}
     assert j["total"]["committee"] == {"numerator": 6, "denominator": 10, "rate": 0.6}
@@ -350,7 +351,7 @@ def test_totals_are_sums_over_levels(ds):
 def test_empty_district_gives_null_rates(tmp_path):
     comps = [["C1", "院", "街", "社", "商品房", 10, "无物业管理", None, None, None, None]]
     ds = load_dataset([write_district(tmp_path / "e.xlsx", comps, [], [])])
-    j = compute(ds, Config(), AS_OF).to_json()
+    j = figures(compute(ds, Config(), AS_OF))
     assert j["total"]["committee"] == {"numerator": 0, "denominator": 1, "rate": 0.0}
     assert j["total"]["party"] == {"numerator": 0, "denominator": 0, "rate": None}
     assert j["streets"][0]["party"]["rate"] is None
@@ -358,7 +359,7 @@ def test_empty_district_gives_null_rates(tmp_path):
 
 
 def test_split_by_street_and_shuffled_gives_the_same_figures(ds, tmp_path):
-    one = compute(ds, Config(), AS_OF).to_json()
+    one = figures(compute(ds, Config(), AS_OF))
     s1 = [r for r in d.COMPOUNDS if r[2] == d.S1]
     s2 = [r for r in d.COMPOUNDS if r[2] == d.S2]
     ids1 = {r[0] for r in s1}
@@ -374,12 +375,12 @@ def test_split_by_street_and_shuffled_gives_the_same_figures(ds, tmp_path):
         [r for r in d.COMMITTEES if r[1] not in ids1],
         d.ORGS[4:][::-1],
     )
-    two = compute(load_dataset([f2, f1]), Config(), AS_OF).to_json()
+    two = figures(compute(load_dataset([f2, f1]), Config(), AS_OF))
     assert two == one
 
 
 def test_rates_within_bounds(ds):
-    j = compute(ds, Config(), AS_OF).to_json()
+    j = figures(compute(ds, Config(), AS_OF))
     for entry in [j["total"], *j["streets"], *j["communities"], *j["categories"]]:
         for key in ("committee", "service", "party", "party_work"):
             r = entry[key]
@@ -431,7 +432,7 @@ def test_synthetic_district_properties(tmp_path, n, seed, streets, config):
     folder.mkdir()
     write_workbook(district, folder / "全区.xlsx")
     base = compute(load_dataset([folder / "全区.xlsx"]), config, AS_OF)
-    j = base.to_json()
+    j = figures(base)
 
     # shuffling rows changes nothing (the rows of every roster, with their origins)
     ds = load_dataset([folder / "全区.xlsx"])
@@ -442,7 +443,7 @@ def test_synthetic_district_properties(tmp_path, n, seed, streets, config):
             for k, v in ds.tables.items()
         },
     )
-    assert compute(shuffled, config, AS_OF).to_json() == j
+    assert figures(compute(shuffled, config, AS_OF)) == j
 
     # the street files read together give the same figures
     names = sorted({c["street"] for c in district["compounds"]})
@@ -450,7 +451,7 @@ def test_synthetic_district_properties(tmp_path, n, seed, streets, config):
     for i, street in enumerate(names):
         parts.append(folder / f"街道{i}.xlsx")
         write_street_ledger(district, street, parts[-1])
-    assert compute(load_dataset(parts), config, AS_OF).to_json() == j
+    assert figures(compute(load_dataset(parts), config, AS_OF)) == j
 
     # totals are the sums over streets, and every rate is a share
     total = base.counts().iloc[0]
@@ -466,8 +467,7 @@ def test_synthetic_district_properties(tmp_path, n, seed, streets, config):
 def test_todos_are_one_list_for_report_and_ledger(tmp_path):
     """The report's 问题清单 and the ledger's 待办 sheets come from one selection; an expired
     committee is flagged even in a compound left out of the statistics."""
-    from sanlv.ledger import todo_items
-    from sanlv.report import todo_frame
+    from sanlv.content.todos import todo_list
 
     from .helpers import write_xlsx
 
@@ -497,15 +497,11 @@ def test_todos_are_one_list_for_report_and_ledger(tmp_path):
     comp = compute(load_dataset([path]), Config(), dt.date(2026, 10, 31))
     t = comp.todos()
     assert sorted(zip(t["kind"], t["compound_id"], strict=True)) == [
-        ("committee", "A1"),
         ("expired", "A2"),
+        ("no-committee", "A1"),
     ]
-    assert ("届满未换届", "W2") in set(
-        zip(todo_frame(comp)["类别"], todo_frame(comp)["对象编号"], strict=True)
-    )
-    assert ("业委会（物管会）届满未换届", "W2") in set(
-        zip(todo_items(comp)["事项"], todo_items(comp)["对象编号"], strict=True)
-    )
+    todos = todo_list(comp)
+    assert ("届满未换届", "W2") in set(zip(todos["label"], todos["object_id"], strict=True))
 
 
 def test_join_groups_keeps_first_appearance_order_and_skips_missing():

@@ -54,13 +54,16 @@ def test_changed_fields_old_to_new(tmp_path):
 
 
 def test_rate_changes_per_street(tmp_path):
-    rows = {e["street"]: e for e in _diff(tmp_path).rate_rows()}
+    result = _diff(tmp_path)
+    rows = {e["street"]: e for e in result.rates["street"]}
     east = rows["东街道"]
     # September: C1 (committee W1 expired but counted), C2 none -> 1/2; October: C1 only, W1 dissolved -> 0/1
     assert east["committee"]["old"] == {"numerator": 1, "denominator": 2, "rate": 0.5}
     assert east["committee"]["new"] == {"numerator": 0, "denominator": 1, "rate": 0.0}
     assert east["committee"]["change"] == -0.5
-    assert rows["全区"]["compounds"] == {"old": 4, "new": 4}
+    assert result.rates["total"][0]["compounds"] == {"old": 4, "new": 4}
+    levels = [level.key for level, _ in result.rate_rows()]
+    assert levels[0] == "total" and set(levels[1:]) == {"street"}
 
 
 def test_personal_values_hidden_unless_asked(tmp_path):
@@ -82,12 +85,13 @@ def test_cli_json_and_workbook(tmp_path):
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     assert data["summary"]["compounds_added"] == 1
-    assert data["rates"]["total"]["street"] == "全区"
+    assert data["rates"]["total"]["compounds"] == {"old": 4, "new": 4}
+    assert {e["street"] for e in data["rates"]["streets"]} >= {"东街道"}
     assert any(f["field"] == "dissolved" for c in data["changed"] for f in c["fields"])
     wb = openpyxl.load_workbook(out, read_only=True)
     assert wb.sheetnames == ["变动汇总", "新增", "撤销", "调整", "三率变化"]
     rows = list(wb["调整"].iter_rows(values_only=True))
-    assert rows[0] == ("类别", "编号", "名称", "街道", "字段", "原值", "新值")
+    assert rows[2] == ("类别", "编号", "名称", "街道", "字段", "原值", "新值")
     assert ("小区", "C1", "甲小区", "东街道", "总户数", "200", "210") in rows
 
 

@@ -145,14 +145,13 @@ def test_output_equal_to_input_is_refused(tmp_path):
 
 
 def test_failed_write_keeps_the_earlier_file(tmp_path, monkeypatch):
-    from sanlv import template
+    from sanlv.render import template_xlsx as template
 
     target = tmp_path / "模板.xlsx"
     target.write_bytes(b"earlier good file")
 
-    def boom(filename):
-        with open(filename, "wb") as fh:
-            fh.write(b"partial")
+    def boom(book):
+        book.wb.add_worksheet("partial").write_string(0, 0, "partial")
         raise KeyboardInterrupt
 
     monkeypatch.setattr(template, "_build", boom)

@@ -13,7 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from sanlv.cli import app
-from sanlv.report import SHEETS, text_width
+from sanlv.content.figures import figures
+from sanlv.render.report_xlsx import SHEETS
+from sanlv.render.workbook import text_width
 
 from . import district as d
 from .district import write_district
@@ -278,23 +280,24 @@ def test_terminal_lists_at_most_the_limit_of_streets_when_a_workbook_is_written(
 
     from rich.console import Console
 
-    from sanlv import console
     from sanlv.compute import compute
     from sanlv.config import Config
+    from sanlv.content.report import ReportContent
     from sanlv.normalise import load_dataset
+    from sanlv.render import console
 
     ds = load_dataset([files["now"]])
     comp = compute(ds, Config(), d.AS_OF)
-    streets = [s["street"] for s in comp.to_json()["streets"]]
+    streets = [s["street"] for s in figures(comp)["streets"]]
     assert len(streets) >= 2
     out = io.StringIO()
-    console.print_report(comp, ds, [], Console(file=out, width=160), street_limit=1)
+    console.print_report(ReportContent(comp, ds), Console(file=out, width=160), street_limit=1)
     text = out.getvalue()
     assert streets[0] in text and all(s not in text for s in streets[1:])
     assert f"共 {len(streets)} 个街道" in text and "概览" in text
     assert "全区合计" in text  # the total is always shown
     full = io.StringIO()
-    console.print_report(comp, ds, [], Console(file=full, width=160))
+    console.print_report(ReportContent(comp, ds), Console(file=full, width=160))
     assert (
         all(s in full.getvalue() for s in streets) and "个街道，这里只列出" not in full.getvalue()
     )

@@ -12,7 +12,9 @@ import pytest
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
-from sanlv import schema, template
+from sanlv import docs, schema
+from sanlv.content import fields
+from sanlv.render import template_xlsx as template
 
 ROOT = Path(__file__).resolve().parents[1]
 LAST_ROW = template.DATA_ROWS + 1
@@ -64,7 +66,7 @@ def test_headers_are_the_canonical_labels(wb: openpyxl.Workbook, roster: schema.
         assert schema.header_index(roster.key)[schema.norm_label(cell.value)] == f.key
         assert cell.comment is not None and f.help in cell.comment.text
         assert ("必填" in cell.comment.text.split("。")[0]) == (
-            f.required or template.required_text(roster, f) != "否"
+            f.required or fields.required_text(roster, f) != "否"
         )
 
 
@@ -76,7 +78,7 @@ def test_required_headers_have_their_own_fill(wb: openpyxl.Workbook, roster) -> 
     optional = {
         fills[f.key]
         for f in roster.fields
-        if not f.required and template.required_text(roster, f) == "否"
+        if not f.required and fields.required_text(roster, f) == "否"
     }
     assert len(required) == 1 and len(optional) == 1
     assert required != optional
@@ -188,7 +190,7 @@ def test_instructions_sheet(wb: openpyxl.Workbook) -> None:
         assert list(by_label) == [f.label for f in roster.fields]
         for f in roster.fields:
             row = by_label[f.label]
-            assert row[2] == template.TYPE_NAMES[f.type]
+            assert row[2] == fields.TYPE_NAMES[f.type]
             assert row[4] == "、".join(f.aliases)
             assert row[5] == f.help
             if f.key == "service_company":
@@ -223,8 +225,11 @@ def test_write_replaces_existing_file_and_leaves_no_temp(tmp_path: Path) -> None
 
 
 def test_write_refuses_other_extensions(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="xlsx"):
-        template.write_template(tmp_path / "out.xls")
+    from sanlv import api
+    from sanlv.issues import UsageError
+
+    with pytest.raises(UsageError, match="xlsx"):
+        api.template(tmp_path / "out.xls")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -245,14 +250,13 @@ def test_long_list_goes_to_hidden_sheet(tmp_path: Path, monkeypatch: pytest.Monk
 
 def test_docs_fields_markdown_is_current() -> None:
     committed = (ROOT / "docs" / "fields.md").read_text(encoding="utf-8")
-    assert committed == template.docs_fields_markdown(), (
-        "docs/fields.md is out of date: run "
-        "`PYTHONPATH=src python -m sanlv.template --fields-md docs/fields.md`"
+    assert committed == docs.docs_fields_markdown(), (
+        "docs/fields.md is out of date: run `PYTHONPATH=src python -m sanlv.docs`"
     )
 
 
 def test_docs_fields_markdown_covers_every_field() -> None:
-    md = template.docs_fields_markdown()
+    md = docs.docs_fields_markdown()
     for roster in schema.ROSTERS:
         assert f"## {roster.label}" in md
         for f in roster.fields:

@@ -7,9 +7,11 @@ from typer.testing import CliRunner
 from sanlv.cli import app
 from sanlv.compute import RATE_KEYS, compute
 from sanlv.config import Config
+from sanlv.content.figures import figures
+from sanlv.dates import month_ends
 from sanlv.normalise import load_dataset
 from sanlv.synth import make_district, write_workbook
-from sanlv.trend import month_ends, trend_from_dates
+from sanlv.trend import trend_from_dates
 
 from .dynamic_fixtures import oct_, sept
 
@@ -35,7 +37,7 @@ def test_series_equals_compute_at_each_month_end(tmp_path):
     assert data["months"][0]["month"] == "2024-01"
     assert len(data["months"]) == 34
     for entry, day in zip(data["months"], months, strict=True):
-        expected = compute(ds, Config(), day).to_json()
+        expected = figures(compute(ds, Config(), day))
         for k in RATE_KEYS:
             assert entry["total"][k] == expected["total"][k], (day, k)
         got = {s["street"]: s for s in entry["streets"]}
@@ -87,7 +89,7 @@ def test_cli_snapshots(tmp_path):
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     assert [m["month"] for m in data["months"]] == ["2026-09", "2026-10"]
-    oct_rates = compute(load_dataset([b]), Config(), date(2026, 10, 31)).to_json()["total"]
+    oct_rates = figures(compute(load_dataset([b]), Config(), date(2026, 10, 31)))["total"]
     assert data["months"][1]["total"]["committee"] == oct_rates["committee"]
 
 

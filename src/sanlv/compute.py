@@ -11,13 +11,12 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
 from . import schema
-from .config import HEADLINE_RATES, RATE_KEYS, RATE_NAMES
+from .config import HEADLINE_RATES, RATE_KEYS, Config
 from .normalise import Dataset
 from .units import (
     UNIT_COMMITTEE,
@@ -31,16 +30,17 @@ from .units import (
     service_started,
 )
 
-# The rate keys and names live with the configuration (the 口径), in one place.
-RATE_LABELS = RATE_NAMES
 HEADLINE = HEADLINE_RATES
+
+# The to-dos of SPEC section 5, by the kind in their stable key `KIND:OBJECT_ID` (section 7).
 TODO_COMMITTEE, TODO_SERVICE, TODO_PARTY, TODO_EXPIRED = TODO_KINDS = (
-    "committee",
-    "service",
-    "party",
+    "no-committee",
+    "no-service",
+    "no-party",
     "expired",
 )
-UNIT_LABELS = {UNIT_COMMITTEE: "业委会（物管会）", UNIT_SERVICE: "物业服务项目"}
+# Kinds whose object is the compound itself (the others name a unit or a committee).
+COMPOUND_TODOS = (TODO_COMMITTEE, TODO_SERVICE)
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ class Computation:
     """Per-unit status and the rates derived from it."""
 
     as_of: date
-    config: object
+    config: Config
     compounds: pd.DataFrame  # one row per compound (in scope or not) with status columns
     units: pd.DataFrame  # one row per Party unit on the date
     committees: pd.DataFrame  # every committee with its status on the date
@@ -165,77 +165,6 @@ class Computation:
         t = self.config.target_for(self.as_of)
         return dict(t.rates) if t is not None else {}
 
-    def to_json(self) -> dict:
-        """The JSON shape of SPEC section 3 (computed once; treat it as read-only)."""
-        if "json" not in self._memo:
-            self._memo["json"] = self._to_json()
-        return self._memo["json"]
-
-    def _to_json(self) -> dict:
-        target = self.target()
-
-        # Exact fractions of the targets, so gaps are integer arithmetic (as in `gap`).
-        shares = {k: Fraction(Decimal(str(v))) for k, v in target.items() if k in RATE_KEYS}
-
-        def entries(frame: pd.DataFrame, extra: dict[str, list]) -> list[dict]:
-            """One JSON entry per row of a counts frame, column by column (15k communities
-            at 100k compounds: no per-row pandas access)."""
-            per_key: dict[str, list[dict]] = {}
-            met: dict[str, list[bool]] = {}
-            gap: dict[str, list[int]] = {}
-            for k in RATE_KEYS:
-                nums = frame[f"{k}_num"].astype("int64").tolist()
-                dens = frame[f"{k}_den"].astype("int64").tolist()
-                per_key[k] = [
-                    {"numerator": n, "denominator": m, "rate": round(n / m, 4) if m else None}
-                    for n, m in zip(nums, dens, strict=True)
-                ]
-                if k in shares:
-                    f, t = shares[k], target[k]
-                    met[k] = [bool(m) and n / m >= t for n, m in zip(nums, dens, strict=True)]
-                    gap[k] = [
-                        max(0, -((-f.numerator * m) // f.denominator) - n)
-                        for n, m in zip(nums, dens, strict=True)
-                    ]
-            targets = {k: target[k] for k in shares}
-            compounds = frame["compounds"].astype("int64").tolist()
-            out = []
-            for i, c in enumerate(compounds):
-                d = {name: values[i] for name, values in extra.items()}
-                d["compounds"] = c
-                for k in RATE_KEYS:
-                    d[k] = per_key[k][i]
-                d["target"] = dict(targets)
-                d["met"] = {k: met[k][i] for k in shares}
-                d["gap"] = {k: gap[k][i] for k in shares}
-                out.append(d)
-            return out
-
-        def text(frame: pd.DataFrame, col: str) -> list[str]:
-            return [_s(v) for v in frame[col].tolist()]
-
-        streets = self.counts(["street"])
-        communities = self.counts(["street", "community"])
-        categories = self.counts(["category"])
-        ranks = self.street_ranks(streets)
-        street_names = text(streets, "street")
-        return {
-            "as_of": self.as_of.isoformat(),
-            "total": entries(self.counts(), {})[0],
-            "streets": entries(
-                streets, {"street": street_names, "rank": [ranks.get(s) for s in street_names]}
-            ),
-            "communities": entries(
-                communities,
-                {
-                    "street": text(communities, "street"),
-                    "community": text(communities, "community"),
-                },
-            ),
-            "categories": entries(categories, {"category": text(categories, "category")}),
-            "config": self.config.to_dict(),
-        }
-
     def todos(self) -> pd.DataFrame:
         """Every to-do of SPEC section 5, one row each, for the report and the ledger alike:
         `kind` (TODO_KINDS), street, community, compound_id, compound_name, object_id,
@@ -277,42 +206,18 @@ class Computation:
         ex = com[
             (com["expired"].astype(bool) & isin(com["compound_id"], c["compound_id"])).to_numpy()
         ]
-        rows(TODO_COMMITTEE, nc, nc["name"], nc["committee_ids"], nc["committee_reason"])
-        rows(TODO_SERVICE, ns, ns["name"], None, ns["service_reason"])
+        rows(TODO_COMMITTEE, nc, nc["name"], nc["compound_id"], nc["committee_reason"])
+        rows(TODO_SERVICE, ns, ns["name"], ns["compound_id"], ns["service_reason"])
         rows(TODO_PARTY, u, u["compound_name"], u["unit_id"], u["party_reason"], u["unit_kind"])
         rows(TODO_EXPIRED, ex, ex["name"], ex["committee_id"], None, None, ex["term_end"])
         columns = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
         return pd.DataFrame({k: pd.Series(v, dtype=v.dtype) for k, v in columns.items()})
 
-    def street_ranks(self, streets: pd.DataFrame | None = None) -> dict[str, int]:
-        """Rank of each street by the mean of the three headline rates (1 = best)."""
-        streets = self.counts(["street"]) if streets is None else streets
-        score = {}
-        for r in _records(streets):
-            rates = [Rate(int(r[f"{k}_num"]), int(r[f"{k}_den"])).rate for k in HEADLINE]
-            vals = [x for x in rates if x is not None]
-            score[_s(r["street"])] = sum(vals) / len(vals) if vals else -1.0
-        order = sorted(score, key=lambda s: (-score[s], s))
-        ranks: dict[str, int] = {}
-        for i, s in enumerate(order):
-            prev = order[i - 1] if i else None
-            ranks[s] = ranks[prev] if prev is not None and score[prev] == score[s] else i + 1
-        return ranks
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as plain dicts with Python ints (iterrows is far too slow for 15k communities)."""
-    return frame.to_dict("records")
-
-
-def _s(v: object) -> str:
-    return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
-
 
 # --- the engine -------------------------------------------------------------------------
 
 
-def compute(ds: Dataset, config, as_of: date) -> Computation:
+def compute(ds: Dataset, config: Config, as_of: date) -> Computation:
     """Every unit's status on `as_of` under `config`, ready to aggregate."""
     day = pd.Timestamp(as_of)
     cc, sc, pcfg = config.committee, config.service, config.party

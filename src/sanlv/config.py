@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sanlv import schema
+from sanlv.issues import InputError
 
 # --- the rates -----------------------------------------------------------------------------
 
@@ -42,8 +43,11 @@ HEADLINE_RATES: tuple[str, ...] = ("committee", "service", "party")
 MODE_ENUM = "management_mode"
 
 
-class ConfigError(Exception):
+class ConfigError(InputError):
     """A problem with the configuration file; `str(error)` is one Chinese line."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("config-invalid", message)
 
 
 # --- kinds of setting: how a value is read from TOML, written back and described ----------

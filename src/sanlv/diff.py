@@ -13,21 +13,25 @@ the rate changes per street come from the data alone, not from the passing of ti
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from . import schema
-from .compute import RATE_KEYS, RATE_LABELS, Rate, compute
+from .compute import RATE_KEYS, Rate, compute
+from .config import Config
+from .display import show_column
+from .levels import STREET, TOTAL, Level
 from .normalise import Dataset
 
 KINDS = {"compounds": "compound", "committees": "committee", "party_orgs": "party_org"}
 KIND_LABELS = {"compound": "小区", "committee": "业委会", "party_org": "党组织"}
 HIDDEN = "（个人信息，已隐去）"
-TOTAL = "全区"
+# The levels whose rates are compared.
+DIFF_LEVELS = (TOTAL, STREET)
 
 
 @dataclass
@@ -39,8 +43,9 @@ class DiffResult:
     removed: pd.DataFrame
     changes: pd.DataFrame  # kind, id, name, street, field, label, old, new
     dissolved: dict[str, int]  # kind -> ids whose dissolution date was newly set
-    rates: pd.DataFrame  # street ("全区" first), rate key, old/new numerator/denominator
+    rates: dict[str, list[dict]]  # level key -> entries: keys, compounds and each rate
     notes: list[str] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -55,26 +60,9 @@ class DiffResult:
             out[f"{kind}s_dissolved"] = self.dissolved.get(kind, 0)
         return out
 
-    def rate_rows(self) -> list[dict]:
-        """One entry per street (the district first) with old, new and change of each rate."""
-        out = []
-        for street, g in self.rates.groupby("street", sort=False):
-            entry: dict = {"street": street}
-            for r in g.itertuples(index=False):
-                if r.key == "compounds":
-                    entry["compounds"] = {"old": int(r.old_num), "new": int(r.new_num)}
-                    continue
-                old, new = (
-                    Rate(int(r.old_num), int(r.old_den)),
-                    Rate(int(r.new_num), int(r.new_den)),
-                )
-                entry[r.key] = {
-                    "old": old.to_dict(),
-                    "new": new.to_dict(),
-                    "change": change(old, new),
-                }
-            out.append(entry)
-        return out
+    def rate_rows(self) -> list[tuple[Level, dict]]:
+        """Every compared row, the total first: (its level, its entry)."""
+        return [(level, e) for level in DIFF_LEVELS for e in self.rates[level.key]]
 
     def to_json(self) -> dict:
         def records(df: pd.DataFrame) -> list[dict]:
@@ -93,7 +81,6 @@ class DiffResult:
             }
             for (kind, cid), g in self.changes.groupby(["kind", "id"], sort=False)
         ]
-        rows = self.rate_rows()
         return {
             "as_of": self.as_of.isoformat(),
             "old_files": self.old_files,
@@ -102,7 +89,11 @@ class DiffResult:
             "added": records(self.added),
             "removed": records(self.removed),
             "changed": changed,
-            "rates": {"total": rows[0] if rows else {}, "streets": rows[1:]},
+            "rates": {
+                level.json_key: rows[0] if level is TOTAL else rows
+                for level in DIFF_LEVELS
+                if (rows := self.rates[level.key])
+            },
             "notes": self.notes,
         }
 
@@ -112,26 +103,6 @@ def change(old: Rate, new: Rate) -> float | None:
     if old.rate is None or new.rate is None:
         return None
     return round(new.rate - old.rate, 4)
-
-
-# --- values as the user reads them -----------------------------------------------------------
-
-
-def display(f: schema.Field, s: pd.Series) -> pd.Series:
-    """A roster column as display strings ("" for empty)."""
-    if f.type == "date":
-        return s.dt.strftime("%Y-%m-%d").astype(object).where(s.notna(), "")
-    if f.type == "bool":
-        known = s.notna().to_numpy()
-        yes = s.fillna(False).to_numpy(dtype=bool)
-        return pd.Series(
-            np.where(known, np.where(yes, "是", "否"), ""), index=s.index, dtype=object
-        )
-    if f.type == "idlist":
-        return s.map(lambda t: "、".join(t) if t else "").astype(object)
-    if f.type == "int":
-        return s.astype(object).map(lambda v: "" if v is pd.NA else str(int(v)))
-    return s.astype(object).where(s.notna(), "")
 
 
 def _first(df: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -197,8 +168,8 @@ def _changes(
     for f in roster.fields:
         if f.key == roster.id_field:
             continue
-        a = display(f, o.loc[common, f.key]).to_numpy(dtype=object)
-        b = display(f, n.loc[common, f.key]).to_numpy(dtype=object)
+        a = show_column(f, o.loc[common, f.key]).to_numpy(dtype=object)
+        b = show_column(f, n.loc[common, f.key]).to_numpy(dtype=object)
         diff = a != b
         if not diff.any():
             continue
@@ -233,28 +204,39 @@ def _changes(
 CHANGE_COLUMNS = ["kind", "id", "name", "street", "field", "label", "old", "new"]
 
 
-def _rates(old: Dataset, new: Dataset, config, as_of: date) -> pd.DataFrame:
-    """Long table: street, key, old_num, old_den, new_num, new_den (district first)."""
+def _rates(old: Dataset, new: Dataset, config: Config, as_of: date) -> dict[str, list[dict]]:
+    """Per level of DIFF_LEVELS: one entry per row (its keys, old and new compounds, and old,
+    new and change of each rate), rows of either snapshot, in key order."""
     a, b = compute(old, config, as_of), compute(new, config, as_of)
     cols = ["compounds"] + [f"{k}_{x}" for k in RATE_KEYS for x in ("num", "den")]
-    ta = a.counts().assign(street=TOTAL).set_index("street")[cols]
-    tb = b.counts().assign(street=TOTAL).set_index("street")[cols]
-    sa = a.counts(["street"]).set_index("street")[cols]
-    sb = b.counts(["street"]).set_index("street")[cols]
-    streets = sorted(set(sa.index) | set(sb.index))
-    old_t = pd.concat([ta, sa.reindex(streets, fill_value=0)])
-    new_t = pd.concat([tb, sb.reindex(streets, fill_value=0)])
-    rows = []
-    for street in old_t.index:
-        ro, rn = old_t.loc[street], new_t.loc[street]
-        rows.append((street, "compounds", ro["compounds"], 0, rn["compounds"], 0))
-        for k in RATE_KEYS:
-            rows.append((street, k, ro[f"{k}_num"], ro[f"{k}_den"], rn[f"{k}_num"], rn[f"{k}_den"]))
-    return pd.DataFrame(rows, columns=["street", "key", "old_num", "old_den", "new_num", "new_den"])
+    out: dict[str, list[dict]] = {}
+    for level in DIFF_LEVELS:
+        by = list(level.by)
+        ca = a.counts(by) if by else a.counts()
+        cb = b.counts(by) if by else b.counts()
+        if by:
+            ca, cb = ca.set_index(by)[cols], cb.set_index(by)[cols]
+            keys = ca.index.union(cb.index).sort_values()
+            ca, cb = ca.reindex(keys, fill_value=0), cb.reindex(keys, fill_value=0)
+            names = [k if isinstance(k, tuple) else (k,) for k in keys.tolist()]
+        else:
+            names = [()]
+        entries = []
+        for i, name in enumerate(names):
+            ro, rn = ca.iloc[i], cb.iloc[i]
+            entry: dict = dict(zip(by, name, strict=True))
+            entry["compounds"] = {"old": int(ro["compounds"]), "new": int(rn["compounds"])}
+            for k in RATE_KEYS:
+                o = Rate(int(ro[f"{k}_num"]), int(ro[f"{k}_den"]))
+                n = Rate(int(rn[f"{k}_num"]), int(rn[f"{k}_den"]))
+                entry[k] = {"old": o.to_dict(), "new": n.to_dict(), "change": change(o, n)}
+            entries.append(entry)
+        out[level.key] = entries
+    return out
 
 
 def diff_datasets(
-    old: Dataset, new: Dataset, config, as_of: date, include_personal: bool = False
+    old: Dataset, new: Dataset, config: Config, as_of: date, include_personal: bool = False
 ) -> DiffResult:
     """Compare two snapshots: added, removed and changed rows, and the rate changes."""
     added, removed, changes = [], [], []
@@ -286,109 +268,3 @@ def diff_datasets(
         rates=_rates(old, new, config, as_of),
         notes=notes,
     )
-
-
-# --- the diff workbook ---------------------------------------------------------------------
-
-
-def write_diff(result: DiffResult, path: str | os.PathLike) -> None:
-    """Sheets 变动汇总, 新增, 撤销, 调整 (one row per changed field), 三率变化."""
-    import xlsxwriter
-
-    from .write import atomic_output
-
-    with atomic_output(path) as tmp:
-        wb = xlsxwriter.Workbook(
-            tmp, {"strings_to_formulas": False, "strings_to_urls": False, "constant_memory": True}
-        )
-        head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
-        title = wb.add_format({"bold": True, "font_size": 13})
-        pct = wb.add_format({"num_format": "0.0%"})
-        pp = wb.add_format({"num_format": "+0.0%;-0.0%;0.0%"})
-
-        def sheet(name: str, headers: list[str], widths: list[int], first: int = 0):
-            ws = wb.add_worksheet(name)
-            for c, w in enumerate(widths):
-                ws.set_column(c, c, w)
-            for c, h in enumerate(headers):
-                ws.write_string(first, c, h, head)
-            ws.freeze_panes(first + 1, 0)
-            return ws
-
-        summary = result.summary()
-        ws = sheet(
-            "变动汇总", ["类别", "新增", "撤销", "调整", "其中新设撤销日期"], [12, 8, 8, 8, 16], 2
-        )
-        ws.write_string(0, 0, f"台账变动汇总（三率按 {result.as_of.isoformat()} 计算）", title)
-        ws.write_string(
-            1, 0, f"原台账：{'、'.join(result.old_files)}；新台账：{'、'.join(result.new_files)}"
-        )
-        for r, kind in enumerate(KINDS.values(), start=3):
-            p = kind + "s"
-            ws.write_string(r, 0, KIND_LABELS[kind])
-            for c, k in enumerate(("added", "removed", "changed", "dissolved"), start=1):
-                if f"{p}_{k}" in summary:
-                    ws.write_number(r, c, summary[f"{p}_{k}"])
-        for i, note in enumerate(result.notes, start=7):
-            ws.write_string(i, 0, note)
-
-        item_headers = ["类别", "编号", "名称", "街道", "社区"]
-        for name, df in (("新增", result.added), ("撤销", result.removed)):
-            ws = sheet(name, item_headers, [8, 14, 26, 14, 14])
-            for r, row in enumerate(df.itertuples(index=False), start=1):
-                vals = (KIND_LABELS[row.kind], row.id, row.name, row.street, row.community)
-                for c, v in enumerate(vals):
-                    ws.write_string(r, c, str(v))
-
-        ws = sheet(
-            "调整",
-            ["类别", "编号", "名称", "街道", "字段", "原值", "新值"],
-            [8, 14, 26, 14, 14, 22, 22],
-        )
-        for r, row in enumerate(result.changes.itertuples(index=False), start=1):
-            vals = (
-                KIND_LABELS[row.kind],
-                row.id,
-                row.name,
-                row.street,
-                row.label,
-                row.old,
-                row.new,
-            )
-            for c, v in enumerate(vals):
-                ws.write_string(r, c, str(v))
-
-        headers = [
-            "街道",
-            "指标",
-            "原分子",
-            "原分母",
-            "原比率",
-            "新分子",
-            "新分母",
-            "新比率",
-            "变化",
-        ]
-        ws = sheet("三率变化", headers, [14, 30, 8, 8, 9, 8, 8, 9, 9])
-        r = 1
-        for row in result.rates.itertuples(index=False):
-            if row.key == "compounds":
-                continue
-            old = Rate(int(row.old_num), int(row.old_den))
-            new = Rate(int(row.new_num), int(row.new_den))
-            ws.write_string(r, 0, row.street)
-            ws.write_string(r, 1, RATE_LABELS[row.key])
-            for c, rate in ((2, old), (5, new)):
-                ws.write_number(r, c, rate.numerator)
-                ws.write_number(r, c + 1, rate.denominator)
-                if rate.rate is None:
-                    ws.write_string(r, c + 2, "—")
-                else:
-                    ws.write_number(r, c + 2, rate.rate, pct)
-            d = change(old, new)
-            if d is None:
-                ws.write_string(r, 8, "—")
-            else:
-                ws.write_number(r, 8, d, pp)
-            r += 1
-        wb.close()

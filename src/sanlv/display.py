@@ -7,6 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import schema
+
 
 def show(value: object) -> str:
     """A table value as the user would read it."""
@@ -39,3 +41,20 @@ def show_many(values: pd.Series) -> list[str]:
 
 def iso_date(ts: pd.Timestamp) -> str:
     return ts.date().isoformat()
+
+
+def show_column(f: schema.Field, s: pd.Series) -> pd.Series:
+    """A whole roster column as display strings ("" for empty), column-wise."""
+    if f.type == "date":
+        return s.dt.strftime("%Y-%m-%d").astype(object).where(s.notna(), "")
+    if f.type == "bool":
+        known = s.notna().to_numpy()
+        yes = s.fillna(False).to_numpy(dtype=bool)
+        return pd.Series(
+            np.where(known, np.where(yes, "是", "否"), ""), index=s.index, dtype=object
+        )
+    if f.type == "idlist":
+        return s.map(lambda t: "、".join(t) if t else "").astype(object)
+    if f.type == "int":
+        return s.astype(object).map(lambda v: "" if v is pd.NA else str(int(v)))
+    return s.astype(object).where(s.notna(), "")

@@ -9,6 +9,8 @@ ERROR = "error"
 WARNING = "warning"
 INFO = "info"
 SEVERITIES = (ERROR, WARNING, INFO)
+SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+SEVERITY_LABELS = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
 
 
 @dataclass(slots=True)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .issues import ERROR, INFO, SEVERITIES, WARNING, Issue
+from .config import Config
+from .issues import ERROR, SEVERITIES, SEVERITY_ORDER, WARNING, Issue
 from .normalise import Dataset, load_dataset
 
 
@@ -15,6 +16,8 @@ class ValidationResult:
     dataset: Dataset
     issues: list[Issue]
     as_of: date
+    written: list[Path] = field(default_factory=list)  # the issue list, when asked
+    annotated: list[Path] = field(default_factory=list)  # the marked-up copies, when asked
 
     @property
     def counts(self) -> dict[str, int]:
@@ -55,18 +58,16 @@ def unreadable_json(exc) -> dict:
     }
 
 
-_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
-
-
 def sort_issues(issues: list[Issue]) -> list[Issue]:
     return sorted(
-        issues, key=lambda i: (i.file, i.sheet, i.row or 0, i.cell, _ORDER[i.severity], i.code)
+        issues,
+        key=lambda i: (i.file, i.sheet, i.row or 0, i.cell, SEVERITY_ORDER[i.severity], i.code),
     )
 
 
 def run_validate(
     paths: list[Path],
-    config,
+    config: Config,
     as_of: date,
     regions: Path | None = None,
     max_unzipped: int | None = None,

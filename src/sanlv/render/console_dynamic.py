@@ -5,21 +5,16 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from .compute import HEADLINE, Rate
+from ..compute import HEADLINE, Rate
+from ..content.labels import pct as pct_text
+from ..content.labels import rate_terse
+from ..levels import TOTAL
 
 MAX_LINES = 50
-SHORT = {
-    "committee": "组建率",
-    "service": "服务覆盖率",
-    "party": "党组织覆盖率",
-    "service_professional": "专业化服务率",
-    "party_work": "组织和工作覆盖率",
-}
 
 
 def pct(rate: Rate | float | None) -> str:
-    r = rate.rate if isinstance(rate, Rate) else rate
-    return "—" if r is None else f"{r * 100:.1f}%"
+    return pct_text(rate.rate if isinstance(rate, Rate) else rate)
 
 
 def signed(delta: float | None) -> str:
@@ -42,7 +37,7 @@ def print_ledger(result, console: Console | None = None) -> None:
 
 
 def print_diff(result, console: Console | None = None) -> None:
-    from .diff import KIND_LABELS
+    from ..diff import KIND_LABELS
 
     console = console or Console()
     console.print(
@@ -85,10 +80,10 @@ def print_diff(result, console: Console | None = None) -> None:
     t = Table(title="三率变化（百分点）")
     t.add_column("街道")
     for k in HEADLINE:
-        t.add_column(f"{SHORT[k]} 原→新", justify="right")
+        t.add_column(f"{rate_terse(k)} 原→新", justify="right")
         t.add_column("变化", justify="right")
-    for entry in result.rate_rows():
-        cells = [entry["street"]]
+    for level, entry in result.rate_rows():
+        cells = ["全区合计" if level is TOTAL else entry["street"]]
         for k in HEADLINE:
             e = entry[k]
             cells += [f"{_fmt(e['old'])}→{_fmt(e['new'])}", signed(e["change"])]
@@ -109,7 +104,7 @@ def print_trend(result, console: Console | None = None) -> None:
     t.add_column("小区数", justify="right")
     keys = (*HEADLINE, "service_professional", "party_work")
     for k in keys:
-        t.add_column(SHORT[k], justify="right")
+        t.add_column(rate_terse(k), justify="right")
     for row in result.total.to_dict("records"):
         t.add_row(
             row["month"], str(int(row["compounds"])), *[pct(result.rate(row, k)) for k in keys]
@@ -124,7 +119,7 @@ def print_trend(result, console: Console | None = None) -> None:
         t = Table(title=f"各街道变化（{first} → {last}）")
         t.add_column("街道")
         for k in HEADLINE:
-            t.add_column(f"{SHORT[k]} {first}", justify="right")
+            t.add_column(f"{rate_terse(k)} {first}", justify="right")
             t.add_column(last, justify="right")
         for street in sorted(set(a.index) | set(b.index)):
             cells = [street]

@@ -7,7 +7,10 @@ from collections import Counter, defaultdict
 from rich.console import Console
 from rich.table import Table
 
-from .write import SEVERITY_LABELS
+from ..compute import HEADLINE
+from ..content.definitions import rows_line, skipped_reasons
+from ..content.labels import SEVERITY_LABELS, SEVERITY_ORDER, pct, rate_name, rate_terse
+from ..content.report import ReportContent
 
 MAX_PER_SHEET = 50
 _STYLE = {"error": "red", "warning": "yellow", "info": "dim"}
@@ -32,7 +35,7 @@ def print_validation(result, strict: bool = False, console: Console | None = Non
         t.add_column("级别")
         t.add_column("数量", justify="right")
         for (code, sev), n in sorted(
-            by_code.items(), key=lambda kv: (["error", "warning", "info"].index(kv[0][1]), kv[0][0])
+            by_code.items(), key=lambda kv: (SEVERITY_ORDER[kv[0][1]], kv[0][0])
         ):
             t.add_row(code, f"[{_STYLE[sev]}]{SEVERITY_LABELS[sev]}[/]", str(n))
         console.print(t)
@@ -62,10 +65,7 @@ def print_validation(result, strict: bool = False, console: Console | None = Non
 
 def _rate_cell(entry: dict, key: str) -> str:
     r = entry[key]
-    if r["rate"] is None:
-        text = "—"
-    else:
-        text = f"{r['rate'] * 100:.1f}%"
+    text = pct(r["rate"])
     style = ""
     if key in entry.get("target", {}) and r["rate"] is not None:
         style = "green" if entry["met"][key] else "red"
@@ -81,28 +81,21 @@ def _gap_cell(entry: dict, keys: tuple[str, ...]) -> str:
 
 
 def print_report(
-    comp, ds, issues: list, console: Console | None = None, street_limit: int | None = None
+    rc: ReportContent, console: Console | None = None, street_limit: int | None = None
 ) -> None:
     """Streets as rows, the three headline rates against the target, the total last.
 
     With `street_limit` (the report workbook holds every street), at most that many streets
     are listed, followed by a line saying how many more the workbook's 概览 sheet has."""
-    from .compute import HEADLINE, RATE_LABELS
-
     console = console or Console()
-    data = comp.to_json()
+    data = rc.data
     target = data["total"]["target"]
-    t = comp.config.target_for(comp.as_of)
-    short = {
-        "committee": "业委会\n组建率",
-        "service": "物业\n覆盖率",
-        "party": "党组织\n覆盖率",
-    }
-    table = Table(title=f"“三率”统计（截至 {comp.as_of.isoformat()}）", show_lines=False)
+    t = rc.comp.config.target_for(rc.as_of)
+    table = Table(title=f"“三率”统计（截至 {rc.as_of.isoformat()}）", show_lines=False)
     table.add_column("街道", no_wrap=True)
     table.add_column("小区数", justify="right")
     for key in HEADLINE:
-        table.add_column(short[key], justify="right")
+        table.add_column(rate_terse(key), justify="right")
     table.add_column("排名", justify="right")
     table.add_column("差距（个）\n业委会/物业/党组织", justify="right", no_wrap=True)
     streets = data["streets"]
@@ -134,23 +127,22 @@ def print_report(
     if not total["compounds"]:
         console.print("[yellow]小区台账中没有纳入统计的小区，各率无法计算（显示为“—”）。[/yellow]")
     if t is not None and target:
-        goals = "，".join(f"{RATE_LABELS[k]} {target[k] * 100:g}%" for k in HEADLINE if k in target)
+        goals = "，".join(f"{rate_name(k)} {target[k] * 100:g}%" for k in HEADLINE if k in target)
         console.print(
-            f"统计截止：{comp.as_of.isoformat()}；适用目标（截至 {t.by.isoformat()}）：{goals}",
+            f"统计截止：{rc.as_of.isoformat()}；适用目标（截至 {t.by.isoformat()}）：{goals}",
             highlight=False,
         )
     else:
-        console.print(f"统计截止：{comp.as_of.isoformat()}；未设定目标", highlight=False)
-    source = comp.config.source or "默认口径"
+        console.print(f"统计截止：{rc.as_of.isoformat()}；未设定目标", highlight=False)
+    source = rc.comp.config.source or "默认口径"
     console.print(f"口径：{source}（详见报告“口径说明”或 sanlv config init）", highlight=False)
-    rows = ds.rows
-    reasons = "；".join(f"{k} {v} 行" for k, v in rows.get("skipped_by_reason", {}).items())
+    rows = rc.ds.rows
+    reasons = "；".join(f"{k} {v} 行" for k, v in skipped_reasons(rows))
     console.print(
-        f"行数核对：读取 {rows.get('read', 0)} 行 = 计入 {rows.get('used', 0)} 行 + "
-        f"未计入 {rows.get('skipped', 0)} 行" + (f"（{reasons}）" if reasons else ""),
+        "行数核对：" + rows_line(rows) + (f"（{reasons}）" if reasons else ""),
         highlight=False,
     )
-    sev = Counter(i.severity for i in issues)
+    sev = rc.severity_counts()
     if sev.get("error"):
         console.print(
             f"[yellow]数据问题：错误 {sev.get('error', 0)} 个，警告 {sev.get('warning', 0)} 个；"

@@ -16,18 +16,18 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .issues import ERROR, INFO, WARNING, InputError, Issue
-from .write import ISSUE_COLUMNS, SEVERITY_LABELS, atomic_output, issue_rows
+from ..issues import ERROR, INFO, SEVERITY_LABELS, SEVERITY_ORDER, WARNING, InputError, Issue
+from ..write import atomic_output
+from .issues_file import ISSUE_COLUMNS, issue_rows
 
 if TYPE_CHECKING:
     from openpyxl.workbook import Workbook
 
-    from .read import FileInfo
-    from .validate import ValidationResult
+    from ..read import FileInfo
+    from ..validate import ValidationResult
 
 FILLS = {ERROR: "FFC7CE", WARNING: "FFEB9C"}
 ISSUE_SHEET = "问题清单"
-_RANK = {ERROR: 0, WARNING: 1, INFO: 2}
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 _INT_RE = re.compile(r"^-?(?:0|[1-9]\d{0,14})$")
 _FLOAT_RE = re.compile(r"^-?(?:0|[1-9]\d{0,14})\.\d+$")
@@ -97,7 +97,7 @@ def _rebuild(path: Path) -> tuple[Workbook, dict[str, str]]:
     """A new workbook holding the cell values of every sheet of a non-xlsx input."""
     import openpyxl
 
-    from .read import load_grids
+    from ..read import load_grids
 
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
@@ -177,7 +177,7 @@ def _mark(wb: Workbook, titles: dict[str, str], issues: list[Issue]) -> None:
     for (title, coord), found in cells.items():
         ws = wb[title]
         cell = ws[coord]
-        worst = min(found, key=lambda i: _RANK[i.severity]).severity
+        worst = min(found, key=lambda i: SEVERITY_ORDER[i.severity]).severity
         cell.fill = PatternFill("solid", start_color=FILLS[worst], end_color=FILLS[worst])
         lines = []
         for i in found:

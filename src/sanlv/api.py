@@ -1,0 +1,305 @@
+"""The library under the CLI (SPEC section 9): one function per command, with the command's
+options as arguments and a result object that the CLI only renders.
+
+    from sanlv import api
+    result = api.report(["示例区.xlsx"], period="2026-10")
+    result.to_json()["total"]["committee"]
+
+Results never print. Bad input (an unreadable file, a bad option value, a bad config) raises
+:class:`sanlv.InputError` with a one-line Chinese message; anything else is a defect of sanlv.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .config import Config, load_config
+from .dates import month_ends, parse_period, previous_month_end, resolve_as_of
+from .issues import InputError, UsageError
+
+if TYPE_CHECKING:
+    from .content.ledger import LedgerResult
+    from .content.report import ReportContent
+    from .diff import DiffResult
+    from .normalise import Dataset
+    from .trend import TrendResult
+    from .validate import ValidationResult
+
+PathLike = str | os.PathLike
+MAX_UNZIPPED_MB = 2048
+MAX_MONTHS = 120
+
+
+# --- shared argument handling -------------------------------------------------------------
+
+
+def _config(config: Config | PathLike | None) -> Config:
+    if config is None or isinstance(config, Config):
+        return config or Config()
+    return load_config(config)
+
+
+def _paths(files: Iterable[PathLike] | None) -> list[Path]:
+    return [Path(f) for f in (files or [])]
+
+
+def _limit(max_unzipped_mb: int) -> int:
+    if max_unzipped_mb <= 0:
+        raise UsageError("--max-unzipped-mb 应为正整数。")
+    return max_unzipped_mb * 1024**2
+
+
+def check_output(output: PathLike | None, inputs: Sequence[PathLike], suffixes: tuple[str, ...]):
+    """Refuse an output that is an input, or that has the wrong suffix."""
+    if output is None:
+        return
+    output = Path(output)
+    if output.suffix.lower() not in suffixes:
+        raise UsageError(f"输出文件 {output.name} 的扩展名应为 {'、'.join(suffixes)}。")
+    out = output.resolve()
+    for p in map(Path, inputs):
+        if p.exists() and p.resolve() == out:
+            raise UsageError(
+                f"输出文件 {output} 与输入文件相同，为保护原始台账已拒绝写入，请换一个文件名。"
+            )
+
+
+def load(
+    files: Iterable[PathLike], max_unzipped_mb: int = MAX_UNZIPPED_MB, which: str = ""
+) -> Dataset:
+    """Read and normalise rosters that must include compounds (the rates need them)."""
+    from .normalise import load_dataset
+
+    ds = load_dataset(_paths(files), _limit(max_unzipped_mb))
+    if not any(s.roster == "compounds" for s in ds.sources):
+        names = "、".join(f.name for f in ds.files) or "输入"
+        raise InputError(
+            "sheet-missing",
+            f"{which}{names} 中没有找到小区台账（工作表“小区”或带“小区编号”等表头的表），无法统计三率。",
+        )
+    return ds
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def validate(
+    files: Iterable[PathLike],
+    *,
+    as_of: date | str | None = None,
+    period: str | None = None,
+    config: Config | PathLike | None = None,
+    regions: PathLike | None = None,
+    output: PathLike | None = None,
+    annotate: PathLike | None = None,
+    max_unzipped_mb: int = MAX_UNZIPPED_MB,
+    today: date | None = None,
+) -> ValidationResult:
+    """`sanlv validate`: read the rosters and run every check of SPEC section 4; with
+    `output` write the issue list (.xlsx/.csv), with `annotate` marked-up copies."""
+    from .validate import run_validate
+
+    paths = _paths(files)
+    check_output(output, paths, (".xlsx", ".csv"))
+    check_output(annotate, paths, (".xlsx",))
+    day = resolve_as_of(as_of, period)
+    cfg = _config(config)
+    result = run_validate(
+        paths, cfg, day, regions=regions, max_unzipped=_limit(max_unzipped_mb), today=today
+    )
+    if output is not None:
+        from .render.issues_file import write_issues
+
+        write_issues(result.issues, output)
+        result.written.append(Path(output))
+    if annotate is not None:
+        from .render.annotate import annotate_inputs
+
+        result.annotated = annotate_inputs(result, annotate)
+    return result
+
+
+@dataclass
+class ReportResult:
+    content: ReportContent
+    written: list[Path] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return self.content.to_json()
+
+
+def report(
+    files: Iterable[PathLike],
+    *,
+    as_of: date | str | None = None,
+    period: str | None = None,
+    config: Config | PathLike | None = None,
+    output: PathLike | None = None,
+    previous: Iterable[PathLike] | None = None,
+    include_personal: bool = False,
+    checks: bool = True,
+    max_unzipped_mb: int = MAX_UNZIPPED_MB,
+) -> ReportResult:
+    """`sanlv report`: the rates of every level; with `previous`, last month's files (counted
+    on last month's last day) for the change; with `output`, the report workbook. `checks`
+    runs the checks for the data quality summary (not needed for the JSON)."""
+    from .compute import compute
+    from .content.report import ReportContent
+
+    paths, prev_paths = _paths(files), _paths(previous)
+    check_output(output, [*paths, *prev_paths], (".xlsx",))
+    day = resolve_as_of(as_of, period)
+    cfg = _config(config)
+    ds = load(paths, max_unzipped_mb)
+    rc = ReportContent(compute(ds, cfg, day), ds, include_personal=include_personal)
+    if prev_paths:
+        rc.previous_ds = load(prev_paths, max_unzipped_mb, "上期")
+        rc.previous = compute(rc.previous_ds, cfg, previous_month_end(day))
+    rc.issues = list(ds.issues)
+    if checks or output is not None:
+        from .checks import run_checks
+
+        rc.issues += run_checks(ds, cfg, day)
+    result = ReportResult(rc)
+    if output is not None:
+        from .render.report_xlsx import write_report
+
+        write_report(rc, output)
+        result.written.append(Path(output))
+    return result
+
+
+def ledger(
+    files: Iterable[PathLike],
+    *,
+    output: PathLike,
+    as_of: date | str | None = None,
+    period: str | None = None,
+    config: Config | PathLike | None = None,
+    include_personal: bool = False,
+    max_unzipped_mb: int = MAX_UNZIPPED_MB,
+) -> LedgerResult:
+    """`sanlv ledger`: the standardised ledger workbook at `output`."""
+    from .compute import compute
+    from .render.ledger_xlsx import write_ledger
+
+    if output is None:
+        raise UsageError("请用 -o 指定输出的台账文件，如 -o 标准化台账.xlsx。")
+    paths = _paths(files)
+    check_output(output, paths, (".xlsx",))
+    day = resolve_as_of(as_of, period)
+    cfg = _config(config)
+    ds = load(paths, max_unzipped_mb)
+    return write_ledger(ds, compute(ds, cfg, day), output, include_personal)
+
+
+def diff(
+    files: Iterable[PathLike],
+    against: Iterable[PathLike] | None,
+    *,
+    as_of: date | str | None = None,
+    period: str | None = None,
+    config: Config | PathLike | None = None,
+    output: PathLike | None = None,
+    include_personal: bool = False,
+    max_unzipped_mb: int = MAX_UNZIPPED_MB,
+) -> DiffResult:
+    """`sanlv diff OLD… --against NEW…`: what changed, both snapshots on one as-of date."""
+    from .diff import diff_datasets
+
+    old_paths, new_paths = _paths(files), _paths(against)
+    if not new_paths:
+        raise UsageError("请用 --against 指定新（本期）台账文件，如 --against 十月.xlsx。")
+    check_output(output, [*old_paths, *new_paths], (".xlsx",))
+    day = resolve_as_of(as_of, period)
+    cfg = _config(config)
+    old = load(old_paths, max_unzipped_mb, "原台账 ")
+    new = load(new_paths, max_unzipped_mb, "新台账 ")
+    result = diff_datasets(old, new, cfg, day, include_personal)
+    if output is not None:
+        from .render.diff_xlsx import write_diff
+
+        write_diff(result, output)
+        result.written.append(Path(output))
+    return result
+
+
+def trend(
+    files: Iterable[PathLike] | None = None,
+    *,
+    from_: str | None = None,
+    to: str | None = None,
+    snapshots: Iterable[tuple[str, PathLike]] | None = None,
+    config: Config | PathLike | None = None,
+    output: PathLike | None = None,
+    max_unzipped_mb: int = MAX_UNZIPPED_MB,
+) -> TrendResult:
+    """`sanlv trend`: the monthly rates from the dates in one set of rosters (`files`,
+    `from_`, `to`: months YYYY-MM), or from snapshots (`snapshots`: (month, file) pairs; a
+    month may have several files)."""
+    from .trend import trend_from_dates, trend_from_snapshots
+
+    paths = _paths(files)
+    cfg_arg = config
+    if snapshots:
+        if paths or from_ or to:
+            raise UsageError("使用 --snapshot 时不能再给台账文件或 --from/--to。")
+        groups: dict[date, list[Path]] = {}
+        for month, path in snapshots:
+            groups.setdefault(parse_period(month, "--snapshot"), []).append(Path(path))
+        if len(groups) > MAX_MONTHS:
+            raise UsageError(f"最多比较 {MAX_MONTHS} 个月。")
+        check_output(output, [p for g in groups.values() for p in g], (".xlsx",))
+        cfg = _config(cfg_arg)
+        snaps = [
+            (day, load(group, max_unzipped_mb, f"{day:%Y-%m} 的快照 "))
+            for day, group in groups.items()
+        ]
+        result = trend_from_snapshots(snaps, cfg)
+    else:
+        if not paths:
+            raise UsageError("请给出台账文件，或用 --snapshot 指定各月快照。")
+        if not from_ or not to:
+            raise UsageError("请用 --from 和 --to 指定月份范围，如 --from 2021-01 --to 2026-10。")
+        first, last = parse_period(from_, "--from"), parse_period(to, "--to")
+        if first > last:
+            raise UsageError(f"--from {from_} 晚于 --to {to}。")
+        months = month_ends(first, last)
+        if len(months) > MAX_MONTHS:
+            raise UsageError(f"月份范围共 {len(months)} 个月，最多 {MAX_MONTHS} 个月，请缩小范围。")
+        check_output(output, paths, (".xlsx",))
+        cfg = _config(cfg_arg)
+        result = trend_from_dates(load(paths, max_unzipped_mb), cfg, months)
+    if output is not None:
+        from .render.trend_xlsx import write_trend
+
+        write_trend(result, output)
+        result.written.append(Path(output))
+    return result
+
+
+def template(output: PathLike = "三率台账模板.xlsx") -> Path:
+    """`sanlv template`: the blank roster workbook."""
+    from .render.template_xlsx import write_template
+
+    check_output(output, [], (".xlsx",))
+    write_template(output)
+    return Path(output)
+
+
+def config_init(output: PathLike = "sanlv.toml", force: bool = False) -> Path:
+    """`sanlv config init`: the default `sanlv.toml` with Chinese comments."""
+    from .config import default_toml
+    from .write import atomic_output
+
+    output = Path(output)
+    if output.exists() and not force:
+        raise UsageError(f"{output} 已存在；如要覆盖请加 --force。")
+    with atomic_output(output) as tmp:
+        Path(tmp).write_text(default_toml(), encoding="utf-8")
+    return output

@@ -1,0 +1,356 @@
+"""The data commands: parse the options, call one `sanlv.api` function, render the result,
+return the exit code."""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import partial
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..issues import UsageError
+from . import app, config_app, run_guarded
+from .chinese import ChineseCommand
+from .options import (
+    AsOf,
+    ConfigOpt,
+    Debug,
+    Files,
+    Format,
+    IncludePersonal,
+    MaxUnzipped,
+    Period,
+)
+
+command = partial(app.command, cls=ChineseCommand)
+
+
+def check_format(fmt: str) -> str:
+    if fmt not in ("table", "json"):
+        raise UsageError(f"--format 只能是 table 或 json，不能是“{fmt}”。")
+    return fmt
+
+
+def print_json(data: Any) -> None:
+    # No indent: the C encoder is used only then (a city-wide report is tens of MB).
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+
+
+def say(text: str) -> None:
+    """A line for the person at the terminal (stderr, so stdout stays the result)."""
+    typer.echo(text, err=True)
+
+
+@command()
+def template(
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出的模板文件。")] = Path(
+        "三率台账模板.xlsx"
+    ),
+    debug: Debug = False,
+) -> None:
+    """生成空白台账模板（小区、业委会、党组织三张表，带下拉选项和填写说明）。"""
+
+    def body() -> int:
+        from .. import api
+
+        path = api.template(output)
+        typer.echo(f"已生成模板：{path}")
+        return 0
+
+    raise typer.Exit(run_guarded(debug, body))
+
+
+@command()
+def validate(
+    files: Files,
+    as_of: AsOf = None,
+    period: Period = None,
+    config: ConfigOpt = None,
+    fmt: Format = "table",
+    regions: Annotated[
+        Path | None,
+        typer.Option("--regions", help="官方街道、社区名单（xlsx/csv，两列：街道、社区）。"),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", help="把问题清单写入 .xlsx 或 .csv 文件。")
+    ] = None,
+    annotate: Annotated[
+        Path | None,
+        typer.Option("--annotate", help="写出一份标注了问题单元格的台账副本（.xlsx）。"),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="有警告也视为不通过。")] = False,
+    max_unzipped_mb: MaxUnzipped = 2048,
+    debug: Debug = False,
+) -> None:
+    """校验台账：逐项检查并指出具体单元格。无错误退出码 0，有错误 1，无法运行 2。"""
+
+    def body() -> int:
+        from .. import api
+        from ..issues import InputError
+        from ..validate import unreadable_json
+
+        check_format(fmt)
+        try:
+            result = api.validate(
+                files,
+                as_of=as_of,
+                period=period,
+                config=config,
+                regions=regions,
+                output=output,
+                annotate=annotate,
+                max_unzipped_mb=max_unzipped_mb,
+            )
+        except UsageError:
+            raise
+        except InputError as exc:
+            if fmt == "json":  # still a complete answer on stdout, with the structural issue
+                print_json(unreadable_json(exc))
+            raise
+        if fmt == "json":
+            data = result.to_json()
+            if result.annotated:
+                data["annotated"] = [str(p) for p in result.annotated]
+            print_json(data)
+        else:
+            from ..render import console
+
+            console.print_validation(result, strict=strict)
+            for path in result.written:
+                say(f"问题清单已写入：{path}")
+            for path in result.annotated:
+                say(f"标注副本已写入：{path}")
+        return result.exit_code(strict)
+
+    raise typer.Exit(run_guarded(debug, body))
+
+
+@command()
+def report(
+    files: Files,
+    as_of: AsOf = None,
+    period: Period = None,
+    config: ConfigOpt = None,
+    fmt: Format = "table",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="写出报告工作簿（.xlsx）。")
+    ] = None,
+    previous: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--previous",
+            help="上期台账文件（按上月最后一天统计），用于计算各率比上期的变化；可重复给出。",
+        ),
+    ] = None,
+    include_personal: Annotated[
+        bool, typer.Option("--include-personal", help="报告中包含主任、书记等个人姓名。")
+    ] = False,
+    max_unzipped_mb: MaxUnzipped = 2048,
+    debug: Debug = False,
+) -> None:
+    """统计“三率”：按街道、社区列出组建率、覆盖率，对照目标，可写出报告工作簿。"""
+
+    def body() -> int:
+        from .. import api
+
+        check_format(fmt)
+        result = api.report(
+            files,
+            as_of=as_of,
+            period=period,
+            config=config,
+            output=output,
+            previous=previous,
+            include_personal=include_personal,
+            # the checks feed 数据质量 and the terminal's summary line, not the JSON
+            checks=fmt != "json",
+            max_unzipped_mb=max_unzipped_mb,
+        )
+        if fmt == "json":
+            print_json(result.to_json())
+        else:
+            from ..render import console
+
+            # With a workbook written, the terminal shows a glance; the workbook has it all.
+            console.print_report(result.content, street_limit=30 if output else None)
+        for path in result.written:
+            say(f"报告已写入：{path}")
+        return 0
+
+    raise typer.Exit(run_guarded(debug, body))
+
+
+@command()
+def ledger(
+    files: Files,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="输出的标准化台账（.xlsx），必填。")
+    ] = None,
+    as_of: AsOf = None,
+    period: Period = None,
+    config: ConfigOpt = None,
+    include_personal: IncludePersonal = False,
+    max_unzipped_mb: MaxUnzipped = 2048,
+    debug: Debug = False,
+) -> None:
+    """生成标准化台账：合并清洗后的三张台账，附每个小区在统计日的状态，并按街道列出待办事项。"""
+
+    def body() -> int:
+        from .. import api
+        from ..render import console_dynamic
+
+        if output is None:
+            raise UsageError("请用 -o 指定输出的台账文件，如 -o 标准化台账.xlsx。")
+        result = api.ledger(
+            files,
+            output=output,
+            as_of=as_of,
+            period=period,
+            config=config,
+            include_personal=include_personal,
+            max_unzipped_mb=max_unzipped_mb,
+        )
+        console_dynamic.print_ledger(result)
+        return 0
+
+    raise typer.Exit(run_guarded(debug, body))
+
+
+@command()
+def diff(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="原（上期）台账文件或文件夹，可多个。", show_default=False),
+    ],
+    against: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--against",
+            help="新（本期）台账文件；多个文件请重复此选项：--against a.xlsx --against b.xlsx。",
+            show_default=False,
+        ),
+    ] = None,
+    as_of: AsOf = None,
+    period: Period = None,
+    config: ConfigOpt = None,
+    fmt: Format = "table",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="把变动清单写入 .xlsx 文件。")
+    ] = None,
+    include_personal: IncludePersonal = False,
+    max_unzipped_mb: MaxUnzipped = 2048,
+    debug: Debug = False,
+) -> None:
+    """比较两期台账：新增、撤销、调整的小区、业委会、党组织，以及各街道三率的变化。
+
+    两期的三率按同一统计日计算（默认今天，或 --as-of / --period）。"""
+
+    def body() -> int:
+        from .. import api
+
+        check_format(fmt)
+        result = api.diff(
+            files,
+            against,
+            as_of=as_of,
+            period=period,
+            config=config,
+            output=output,
+            include_personal=include_personal,
+            max_unzipped_mb=max_unzipped_mb,
+        )
+        if fmt == "json":
+            print_json(result.to_json())
+        else:
+            from ..render import console_dynamic
+
+            console_dynamic.print_diff(result)
+        for path in result.written:
+            say(f"变动清单已写入：{path}")
+        return 0
+
+    raise typer.Exit(run_guarded(debug, body))
+
+
+@command()
+def trend(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="台账文件或文件夹（按其中的日期逐月计算）。", show_default=False),
+    ] = None,
+    from_: Annotated[str | None, typer.Option("--from", help="起始月份，如 2021-01。")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="截止月份，如 2026-10。")] = None,
+    snapshot: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--snapshot",
+            help="按月快照：月份=文件，如 --snapshot 2026-09=九月.xlsx，可重复；"
+            "同一月份可给多个文件。",
+            show_default=False,
+        ),
+    ] = None,
+    config: ConfigOpt = None,
+    fmt: Format = "table",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="把走势写入 .xlsx 文件（含折线图）。")
+    ] = None,
+    max_unzipped_mb: MaxUnzipped = 2048,
+    debug: Debug = False,
+) -> None:
+    """三率月度走势：按台账中的成立、撤销、物业服务起始日期，逐月末计算各项比率。"""
+
+    def body() -> int:
+        from .. import api
+
+        check_format(fmt)
+        pairs = []
+        for item in snapshot or []:
+            month, sep, path = item.partition("=")
+            if not sep or not path.strip():
+                raise UsageError(
+                    f"--snapshot 的值“{item}”无效，应为 月份=文件，如 2026-09=九月.xlsx。"
+                )
+            pairs.append((month.strip(), Path(path.strip())))
+        result = api.trend(
+            files,
+            from_=from_,
+            to=to,
+            snapshots=pairs,
+            config=config,
+            output=output,
+            max_unzipped_mb=max_unzipped_mb,
+        )
+        if fmt == "json":
+            print_json(result.to_json())
+        else:
+            from ..render import console_dynamic
+
+            console_dynamic.print_trend(result)
+        for path in result.written:
+            say(f"走势已写入：{path}")
+        return 0
+
+    raise typer.Exit(run_guarded(debug, body))
+
+
+@config_app.command("init", cls=ChineseCommand)
+def config_init(
+    output: Annotated[Path, typer.Option("-o", "--output", help="写出的配置文件。")] = Path(
+        "sanlv.toml"
+    ),
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件。")] = False,
+    debug: Debug = False,
+) -> None:
+    """写出默认口径配置文件 sanlv.toml（带中文注释）。"""
+
+    def body() -> int:
+        from .. import api
+
+        path = api.config_init(output, force)
+        typer.echo(f"已写出默认配置：{path}")
+        return 0
+
+    raise typer.Exit(run_guarded(debug, body))

@@ -1,0 +1,135 @@
+"""The content of a rate report, built once from a computation and laid out by the report
+workbook, the terminal and the JSON alike: the figures of every level, the previous
+period's figures (for the change), the target in force, the to-do list, how the figures were
+made (口径说明) and the data quality summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import pandas as pd
+
+from .. import __version__
+from .. import config as config_mod
+from ..compute import Computation
+from ..issues import SEVERITY_ORDER, Issue
+from ..normalise import Dataset
+from .definitions import definitions, file_line, rows_line, skipped_reasons
+from .figures import figures
+from .todos import todo_list
+
+
+def district_name(ds: Dataset) -> str:
+    """The district(s) named in the compounds, or 全区."""
+    col = ds.compounds["district"] if "district" in ds.compounds else pd.Series(dtype=object)
+    names = [n for n in dict.fromkeys(col.dropna()) if str(n).strip()]
+    return "、".join(map(str, names[:3])) if names else "全区"
+
+
+def exact_rate(entry: dict | None, key: str) -> float | None:
+    """The exact rate of an entry (the JSON one is rounded to 4 places)."""
+    if entry is None or key not in entry:
+        return None
+    den = entry[key]["denominator"]
+    return entry[key]["numerator"] / den if den else None
+
+
+def change_points(now: dict, before: dict | None, key: str) -> float | None:
+    """Change of a rate in percentage points, one decimal; None when either is missing."""
+    a, b = exact_rate(now, key), exact_rate(before, key)
+    if a is None or b is None:
+        return None
+    return round((a - b) * 100, 1)
+
+
+@dataclass
+class QualityRow:
+    code: str
+    severity: str
+    count: int
+    first: Issue
+
+
+@dataclass
+class ReportContent:
+    comp: Computation
+    ds: Dataset
+    issues: list[Issue] = field(default_factory=list)
+    previous: Computation | None = None
+    previous_ds: Dataset | None = None
+    include_personal: bool = False
+    generated: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def as_of(self) -> date:
+        return self.comp.as_of
+
+    @property
+    def data(self) -> dict:
+        return figures(self.comp)
+
+    @property
+    def previous_data(self) -> dict | None:
+        return figures(self.previous) if self.previous is not None else None
+
+    @property
+    def district(self) -> str:
+        return district_name(self.ds)
+
+    @property
+    def title(self) -> str:
+        return f"{self.district}党建引领物业管理“三率”统计报告"
+
+    def to_json(self) -> dict:
+        return self.data
+
+    def todos(self) -> pd.DataFrame:
+        if "todos" not in self._memo:
+            self._memo["todos"] = todo_list(self.comp, self.include_personal)
+        return self._memo["todos"]
+
+    def method(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """口径说明 as sections of (label, text) lines."""
+        comp, ds = self.comp, self.ds
+        rows = ds.rows
+        accounting = [("本期台账", rows_line(rows))]
+        accounting += [("　未计入原因", f"{why}：{n} 行") for why, n in skipped_reasons(rows)]
+        sections = [
+            ("", [("统计截止日期", comp.as_of.isoformat())]),
+            ("统计口径（配置）", config_mod.describe(comp.config, comp.as_of)),
+            ("指标定义", definitions(comp.config)),
+            ("输入文件", [file_line(f) for f in ds.files]),
+            ("行数核对", accounting),
+        ]
+        if self.previous is not None and self.previous_ds is not None:
+            prev = [("上期统计截止日期", self.previous.as_of.isoformat())]
+            prev += [file_line(f) for f in self.previous_ds.files]
+            prev.append(("上期台账", rows_line(self.previous_ds.rows)))
+            sections.append(("上期对比", prev))
+        sections.append(
+            (
+                "生成信息",
+                [
+                    ("工具版本", f"sanlv {__version__}"),
+                    ("生成时间", self.generated.strftime("%Y-%m-%d %H:%M:%S")),
+                ],
+            )
+        )
+        return sections
+
+    def quality(self) -> list[QualityRow]:
+        """Issue counts by code and severity (errors first), with the first location."""
+        first: dict[tuple[str, str], Issue] = {}
+        counts: Counter = Counter()
+        for i in self.issues:
+            k = (i.code, i.severity)
+            counts[k] += 1
+            first.setdefault(k, i)
+        keys = sorted(counts, key=lambda k: (SEVERITY_ORDER.get(k[1], 3), k[0]))
+        return [QualityRow(c, s, counts[(c, s)], first[(c, s)]) for c, s in keys]
+
+    def severity_counts(self) -> Counter:
+        return Counter(i.severity for i in self.issues)

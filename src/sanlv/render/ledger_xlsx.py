@@ -1,0 +1,198 @@
+"""The standardised ledger workbook (SPEC section 3, `sanlv ledger`).
+
+Three roster sheets with the canonical headers and the cleaned values of every input row
+(merged over all files), each compound with its derived status on the as-of date in columns
+after the canonical ones, then one to-do sheet per street (the report's to-do list, in its
+words and order). The derived columns and the to-do sheets are skipped by the reader, so the
+ledger is itself valid input and gives the same rates as the original files.
+
+Written in constant-memory mode: values are converted column by column, then written row by
+row with the typed write methods (no per-cell type dispatch).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pandas as pd
+
+from .. import schema
+from ..compute import Computation
+from ..content.ledger import (
+    COMPOUND_DERIVED,
+    DERIVED_WIDTHS,
+    H_STATE,
+    LedgerResult,
+    compound_status,
+)
+from ..content.todos import TODO_COLUMNS, shown_columns, todo_list
+from ..display import show_column
+from ..normalise import EXCEL_EPOCH, Dataset
+from ..read import DERIVED_SHEET_PREFIX
+from ..units import lifecycle_state
+from .workbook import workbook
+
+TODO_WIDTHS = {
+    "label": 22,
+    "community": 14,
+    "compound_id": 12,
+    "compound_name": 22,
+    "object_id": 16,
+    "detail": 50,
+    "chair": 10,
+}
+SHEET_BAD_CHARS = re.compile(r"[\[\]:*?/\\]")
+MAX_SHEET_NAME = 31
+
+
+def sheet_names(streets: list[str]) -> dict[str, str]:
+    """Street -> to-do sheet name (≤ 31 characters, no []:*?/\\, unique)."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for s in streets:
+        base = (DERIVED_SHEET_PREFIX + SHEET_BAD_CHARS.sub("_", s))[:MAX_SHEET_NAME]
+        name, k = base, 2
+        while name.lower() in used:
+            suffix = f"~{k}"
+            name = base[: MAX_SHEET_NAME - len(suffix)] + suffix
+            k += 1
+        used.add(name.lower())
+        out[s] = name
+    return out
+
+
+# --- writing ------------------------------------------------------------------------------
+
+_STR, _NUM, _DATE = 0, 1, 2
+
+
+def _column(f: schema.Field, s: pd.Series) -> tuple[int, list]:
+    """A roster column as (kind, Python values with None for empty cells)."""
+    if f.type == "int":
+        v = s.astype(object).where(s.notna(), None)
+        return _NUM, [None if x is None else int(x) for x in v]
+    if f.type == "date":
+        days = (s - EXCEL_EPOCH) / pd.Timedelta(days=1)
+        return _DATE, days.astype(object).where(days.notna(), None).tolist()
+    return _STR, show_column(f, s).tolist()
+
+
+def _write_rows(ws, start: int, kinds: list[int], columns: list[list], date_fmt) -> int:
+    """Write the columns row by row from Excel row `start` (0-based); returns rows written."""
+    write_s, write_n = ws.write_string, ws.write_number
+    r = start - 1
+    for r, vals in enumerate(zip(*columns, strict=True), start=start):
+        for c, v in enumerate(vals):
+            if v is None or v == "":
+                continue
+            k = kinds[c]
+            if k == _STR:
+                write_s(r, c, v)
+            elif k == _NUM:
+                write_n(r, c, v)
+            else:
+                write_n(r, c, v, date_fmt)
+    return r - start + 1
+
+
+def _roster_columns(
+    ds: Dataset, roster: schema.Roster, include_personal: bool
+) -> tuple[list[str], list[int], list[list], list[int]]:
+    df = ds.tables[roster.key]
+    headers, kinds, cols, widths = [], [], [], []
+    for f in roster.fields:
+        headers.append(f.label)
+        widths.append(max(f.width, 8))
+        if f.personal and not include_personal:
+            kinds.append(_STR)
+            cols.append([None] * len(df))
+            continue
+        kind, values = _column(f, df[f.key])
+        kinds.append(kind)
+        cols.append(values)
+    return headers, kinds, cols, widths
+
+
+def write_ledger(
+    ds: Dataset,
+    comp: Computation,
+    path: str | os.PathLike,
+    include_personal: bool = False,
+) -> LedgerResult:
+    """Write the standardised ledger of `ds` with the status of `comp` (its as-of date)."""
+    day = pd.Timestamp(comp.as_of)
+    status = compound_status(comp).drop_duplicates("compound_id").set_index("compound_id")
+    todo = todo_list(comp, include_personal)
+    todo_cols = shown_columns(todo, drop=("street",))
+    streets = sorted(set(comp.compounds["street"]))
+    names = sheet_names(streets)
+    result = LedgerResult(str(path), comp.as_of.isoformat(), {})
+    title = f"三率标准化台账（统计截止 {comp.as_of.isoformat()}）"
+
+    with workbook(
+        path,
+        kind="ledger",
+        title=title,
+        comments=f"统计截止 {comp.as_of.isoformat()}",
+        constant_memory=True,
+    ) as book:
+        head = book.add_format(
+            {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}
+        )
+        derived_head = book.add_format(
+            {"bold": True, "bg_color": "#FCE4D6", "border": 1, "text_wrap": True}
+        )
+        date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
+        title_fmt = book.add_format({"bold": True, "font_size": 13})
+
+        for roster in schema.ROSTERS:
+            headers, kinds, cols, widths = _roster_columns(ds, roster, include_personal)
+            df = ds.tables[roster.key]
+            extra: list[str] = []
+            if roster is schema.COMPOUNDS:
+                derived = status.reindex(df["compound_id"])
+                extra = list(COMPOUND_DERIVED)
+                for h in extra:
+                    cols.append(derived[h].astype(object).where(derived[h].notna(), None).tolist())
+            elif roster is schema.COMMITTEES:
+                st = comp.committees.drop_duplicates("committee_id").set_index("committee_id")
+                extra = [H_STATE]
+                state = df["committee_id"].map(st["state"])
+                cols.append(state.astype(object).where(state.notna(), None).tolist())
+            else:
+                extra = [H_STATE]
+                cols.append(lifecycle_state(df["founded"], df["dissolved"], day, "有效").tolist())
+            kinds += [_STR] * len(extra)
+            ws = book.sheet(roster.label, f"{roster.label}（{title}）").ws
+            for c, w in enumerate(widths + [DERIVED_WIDTHS.get(h, 12) for h in extra]):
+                ws.set_column(c, c, w)
+            ws.freeze_panes(1, 1)
+            ws.repeat_rows(0, 0)
+            for c, h in enumerate(headers):
+                ws.write_string(0, c, h, head)
+            for c, h in enumerate(extra, start=len(headers)):
+                ws.write_string(0, c, h, derived_head)
+            n = _write_rows(ws, 1, kinds, cols, date_fmt)
+            ws.autofilter(0, 0, max(n, 1), len(headers) + len(extra) - 1)
+            result.rows[roster.label] = n
+
+        by_street = dict(iter(todo.groupby("street", sort=False)))
+        for street in streets:
+            items = by_street.get(street, todo.iloc[:0])
+            heading = f"{street} 待办事项（统计截止 {comp.as_of.isoformat()}，共 {len(items)} 项）"
+            ws = book.sheet(names[street], heading).ws
+            for c, key in enumerate(todo_cols):
+                ws.set_column(c, c, TODO_WIDTHS.get(key, 12))
+            ws.freeze_panes(2, 0)
+            ws.repeat_rows(1, 1)
+            ws.write_string(0, 0, heading, title_fmt)
+            for c, key in enumerate(todo_cols):
+                ws.write_string(1, c, TODO_COLUMNS[key], head)
+            if items.empty:
+                ws.write_string(2, 0, "无待办事项")
+            else:
+                cols = [items[k].tolist() for k in todo_cols]
+                _write_rows(ws, 2, [_STR] * len(cols), cols, date_fmt)
+            result.todo[street] = len(items)
+    return result

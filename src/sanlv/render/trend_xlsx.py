@@ -1,0 +1,88 @@
+"""The trend workbook (``sanlv trend -o``): 全区 (the monthly series with a line chart of the
+three headline rates), 街道 (every street's series) and 说明 (the notes)."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+
+from ..compute import HEADLINE, RATE_KEYS
+from ..content.labels import DASH, rate_name
+from ..trend import TrendResult
+from .workbook import Book, workbook
+
+TOTAL_SHEET = "全区"
+
+
+def _table(
+    book: Book, name: str, title: str, result: TrendResult, df: pd.DataFrame, with_street: bool
+):
+    sh = book.sheet(name, title)
+    ws, fmts = sh.ws, sh.fmts
+    pct = book.add_format({"num_format": "0.0%"})
+    date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
+    headers = ["月份", "统计日"] + (["街道"] if with_street else []) + ["小区数"]
+    first_rate = len(headers)
+    for k in RATE_KEYS:
+        headers += [rate_name(k), "分子", "分母"]
+    for c, h in enumerate(headers):
+        ws.write_string(0, c, h, fmts["head"])
+    ws.set_row(0, 45)
+    ws.set_column(0, 1, 11)
+    ws.set_column(first_rate, len(headers) - 1, 10)
+    if with_street:
+        ws.set_column(2, 2, 14)
+    ws.freeze_panes(1, first_rate)
+    ws.repeat_rows(0, 0)
+    for r, row in enumerate(df.to_dict("records"), start=1):
+        ws.write_string(r, 0, row["month"])
+        ws.write_datetime(r, 1, pd.Timestamp(row["as_of"]).to_pydatetime(), date_fmt)
+        c = 2
+        if with_street:
+            ws.write_string(r, c, str(row["street"]))
+            c += 1
+        ws.write_number(r, c, int(row["compounds"]))
+        c += 1
+        for k in RATE_KEYS:
+            rate = result.rate(row, k)
+            if rate.rate is None:
+                ws.write_string(r, c, DASH)
+            else:
+                ws.write_number(r, c, rate.rate, pct)
+            ws.write_number(r, c + 1, rate.numerator)
+            ws.write_number(r, c + 2, rate.denominator)
+            c += 3
+    return ws, first_rate
+
+
+def write_trend(result: TrendResult, path: str | os.PathLike) -> None:
+    """Write the trend workbook atomically."""
+    months = result.months
+    span = f"{months[0]} 至 {months[-1]}" if months else "无月份"
+    title = f"三率月度走势（{span}）"
+    with workbook(path, kind="trend", title=title) as book:
+        ws, first_rate = _table(book, TOTAL_SHEET, title, result, result.total, False)
+        n = len(result.total)
+        if n:
+            chart = book.wb.add_chart({"type": "line"})
+            for k in HEADLINE:
+                col = first_rate + 3 * RATE_KEYS.index(k)
+                chart.add_series(
+                    {
+                        "name": [TOTAL_SHEET, 0, col],
+                        "categories": [TOTAL_SHEET, 1, 0, n, 0],
+                        "values": [TOTAL_SHEET, 1, col, n, col],
+                        "marker": {"type": "circle", "size": 4},
+                    }
+                )
+            chart.set_title({"name": "全区三率月度走势"})
+            chart.set_y_axis({"num_format": "0%", "min": 0, "max": 1})
+            chart.set_legend({"position": "bottom"})
+            chart.set_size({"width": 760, "height": 380})
+            ws.insert_chart(n + 3, 0, chart)
+        _table(book, "街道", f"各街道{title}", result, result.streets, True)
+        sh = book.sheet("说明", title)
+        sh.ws.set_column(0, 0, 100)
+        for r, note in enumerate(result.notes):
+            sh.ws.write_string(r, 0, note)
