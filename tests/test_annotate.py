@@ -50,7 +50,7 @@ def test_annotate_marks_cells_and_keeps_the_original(tmp_path):
     assert "委员人数" in size_cell.comment.text
     assert wb["小区"]["B2"].data_type == "s" and wb["小区"]["B2"].value.startswith("=")
     listed = [r for r in wb["问题清单"].iter_rows(min_row=2, values_only=True)]
-    codes = {r[0] for r in listed}
+    codes = {r[1] for r in listed}
     assert {"value-enum", "committee-size"} <= codes
     assert len(listed) == len(result.issues)
 

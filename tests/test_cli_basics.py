@@ -68,5 +68,5 @@ def test_issue_dict_has_every_field():
     d = Issue(
         "value-enum", "error", "消息", file="a.xlsx", sheet="小区", row=3, cell="H3"
     ).to_dict()
-    assert set(d) == {f.name for f in fields(Issue)}
+    assert set(d) == {f.name for f in fields(Issue)} | {"title"}
     assert d["row"] == 3 and d["cell"] == "H3"

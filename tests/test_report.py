@@ -213,7 +213,7 @@ def test_method_and_quality_sheets(report_path, files):
     assert "业委会组建率分母" in text  # config.describe lines
     assert "分子" in text and "分母" in text
     q = wb["数据质量"]
-    assert q.cell(2, 1).value == "问题代码"
+    assert (q.cell(2, 1).value, q.cell(2, 2).value) == ("问题", "问题代码")
 
 
 def _all_text(path: Path) -> str:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from .config import Config, load_config
 from .dates import month_ends, parse_period, previous_month_end, resolve_as_of
-from .issues import InputError, UsageError
+from .issues import CATALOGUE, Code, InputError, UsageError
 
 if TYPE_CHECKING:
     from .content.ledger import LedgerResult
@@ -290,6 +290,11 @@ def template(output: PathLike = "三率台账模板.xlsx") -> Path:
     check_output(output, [], (".xlsx",))
     write_template(output)
     return Path(output)
+
+
+def codes() -> list[Code]:
+    """`sanlv codes`: the catalogue of check codes (SPEC section 4)."""
+    return list(CATALOGUE.values())
 
 
 def config_init(output: PathLike = "sanlv.toml", force: bool = False) -> Path:

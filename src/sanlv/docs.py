@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import schema
 from .content.fields import DOC_COLUMNS, doc_row, field_docs, intro_lines
+from .issues import CATALOGUE, SEVERITY_LABELS, STAGE_LABELS
 
 # --- the Markdown reference ----------------------------------------------------------------
 
@@ -58,6 +59,27 @@ def docs_fields_markdown() -> str:
     return "\n".join(out)
 
 
+def docs_codes_markdown() -> str:
+    """The catalogue of check codes as Markdown (the content of ``docs/codes.md``)."""
+    out = [
+        "# 问题代码（Check codes）",
+        "",
+        "<!-- Generated from the catalogue in src/sanlv/issues.py by sanlv.docs; "
+        "do not edit by hand. Regenerate: python -m sanlv.docs -->",
+        "",
+        "`sanlv validate` 报告的每个问题都有一个固定的问题代码；`sanlv codes` 在终端列出本表。"
+        "级别为默认级别（个别情形另有说明），阶段指发现问题的环节。",
+        "",
+    ]
+    rows = [
+        (f"`{c.code}`", c.title, SEVERITY_LABELS[c.severity], STAGE_LABELS[c.stage], c.description)
+        for c in CATALOGUE.values()
+    ]
+    out += _md_table(("问题代码", "名称", "级别", "阶段", "说明"), rows)
+    out.append("")
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sanlv.docs", description=__doc__)
     parser.add_argument("--out", default="docs", help="the docs folder (default: docs)")
@@ -65,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "fields.md").write_text(docs_fields_markdown(), encoding="utf-8", newline="\n")
+    (out / "codes.md").write_text(docs_codes_markdown(), encoding="utf-8", newline="\n")
     return 0
 
 

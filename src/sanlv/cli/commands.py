@@ -336,6 +336,26 @@ def trend(
     raise typer.Exit(run_guarded(debug, body))
 
 
+@command()
+def codes(fmt: Format = "table", debug: Debug = False) -> None:
+    """列出全部问题代码：名称、级别和说明。"""
+
+    def body() -> int:
+        from .. import api
+
+        check_format(fmt)
+        entries = api.codes()
+        if fmt == "json":
+            print_json([c.to_dict() for c in entries])
+        else:
+            from ..render import console
+
+            console.print_codes(entries)
+        return 0
+
+    raise typer.Exit(run_guarded(debug, body))
+
+
 @config_app.command("init", cls=ChineseCommand)
 def config_init(
     output: Annotated[Path, typer.Option("-o", "--output", help="写出的配置文件。")] = Path(

@@ -228,7 +228,7 @@ def _issue_sheet(wb: Workbook, titles: dict[str, str], issues: list[Issue]) -> N
             link = ws.cell(r, cell_col)
             link.hyperlink = f"#'{title}'!{issue.cell}"
             link.font = Font(color="0563C1", underline="single")
-    for c, width in enumerate((22, 6, 20, 12, 6, 14, 8, 16, 60, 44), start=1):
+    for c, width in enumerate((16, 22, 6, 20, 12, 6, 14, 8, 16, 60, 44), start=1):
         ws.column_dimensions[_letter(c)].width = width
     ws.freeze_panes = "A2"
     if issues:

@@ -11,6 +11,7 @@ from ..compute import HEADLINE
 from ..content.definitions import rows_line, skipped_reasons
 from ..content.labels import SEVERITY_LABELS, SEVERITY_ORDER, pct, rate_name, rate_terse
 from ..content.report import ReportContent
+from ..issues import title_of
 
 MAX_PER_SHEET = 50
 _STYLE = {"error": "red", "warning": "yellow", "info": "dim"}
@@ -31,13 +32,14 @@ def print_validation(result, strict: bool = False, console: Console | None = Non
     by_code = Counter((i.code, i.severity) for i in result.issues)
     if by_code:
         t = Table(title="问题汇总", show_lines=False)
-        t.add_column("问题代码")
+        t.add_column("问题")
+        t.add_column("代码")
         t.add_column("级别")
         t.add_column("数量", justify="right")
         for (code, sev), n in sorted(
             by_code.items(), key=lambda kv: (SEVERITY_ORDER[kv[0][1]], kv[0][0])
         ):
-            t.add_row(code, f"[{_STYLE[sev]}]{SEVERITY_LABELS[sev]}[/]", str(n))
+            t.add_row(title_of(code), code, f"[{_STYLE[sev]}]{SEVERITY_LABELS[sev]}[/]", str(n))
         console.print(t)
     groups: dict[tuple[str, str], list] = defaultdict(list)
     for i in result.issues:
@@ -61,6 +63,22 @@ def print_validation(result, strict: bool = False, console: Console | None = Non
     console.print(
         f"\n结果：{verdict}（错误 {counts['error']} 个，警告 {counts['warning']} 个，提示 {counts['info']} 个）"
     )
+
+
+def print_codes(entries, console: Console | None = None) -> None:
+    """The catalogue of check codes as a table."""
+    console = console or Console()
+    t = Table(title="问题代码", show_lines=False)
+    for h in ("问题代码", "名称", "级别", "说明"):
+        t.add_column(h, overflow="fold")
+    for c in entries:
+        t.add_row(
+            c.code,
+            c.title,
+            f"[{_STYLE[c.severity]}]{SEVERITY_LABELS[c.severity]}[/]",
+            c.description,
+        )
+    console.print(t)
 
 
 def _rate_cell(entry: dict, key: str) -> str:

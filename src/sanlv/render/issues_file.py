@@ -12,6 +12,7 @@ from ..write import atomic_output, csv_safe
 from .workbook import workbook
 
 ISSUE_COLUMNS = (
+    ("title", "问题"),
     ("code", "问题代码"),
     ("severity", "级别"),
     ("file", "文件"),
@@ -23,7 +24,7 @@ ISSUE_COLUMNS = (
     ("message", "问题说明"),
     ("hint", "修改建议"),
 )
-ISSUE_WIDTHS = (18, 6, 20, 10, 6, 14, 8, 16, 50, 40)
+ISSUE_WIDTHS = (16, 18, 6, 20, 10, 6, 14, 8, 16, 50, 40)
 
 
 def issue_rows(issues: list[Issue]) -> list[list[object]]:

@@ -11,6 +11,7 @@ from ..compute import HEADLINE, RATE_KEYS
 from ..content.labels import DASH, SEVERITY_LABELS, TODO_LABELS, rate_name, rate_short
 from ..content.report import ReportContent, change_points, exact_rate
 from ..content.todos import TODO_COLUMNS, shown_columns
+from ..issues import title_of
 from .workbook import Book, text_width, workbook
 
 SHEETS = ("概览", "社区明细", "问题清单", "口径说明", "数据质量")
@@ -230,7 +231,7 @@ def _quality(book: Book, rc: ReportContent) -> None:
         sh.fmts["note"],
     )
     h = 1
-    sh.header(h, ["问题代码", "级别", "数量", "首次出现位置"])
+    sh.header(h, ["问题", "问题代码", "级别", "数量", "首次出现位置"])
     r = h
     rows = rc.quality()
     for q in rows:
@@ -239,10 +240,11 @@ def _quality(book: Book, rc: ReportContent) -> None:
         where = "／".join(
             x for x in (i.file, i.sheet, i.cell or (f"第{i.row}行" if i.row else "")) if x
         )
-        sh.text(r, 0, q.code, "cell")
-        sh.text(r, 1, SEVERITY_LABELS.get(q.severity, q.severity), "cell")
-        sh.number(r, 2, q.count, "int")
-        sh.text(r, 3, where, "cell")
+        sh.text(r, 0, title_of(q.code), "cell")
+        sh.text(r, 1, q.code, "cell")
+        sh.text(r, 2, SEVERITY_LABELS.get(q.severity, q.severity), "cell")
+        sh.number(r, 3, q.count, "int")
+        sh.text(r, 4, where, "cell")
     if not rows:
         sh.text(h + 1, 0, "未发现数据问题", "cell")
     sh.finish(h)
