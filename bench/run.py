@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 PY = sys.executable
 
 
@@ -58,7 +59,8 @@ def prepare(n: int, out: Path) -> Path:
     path = out / f"district_{n}.xlsx"
     if not path.exists():  # generated in a child process too, for the same reason
         code = (
-            "import sys; from sanlv.synth import make_district, write_workbook; "
+            f"import sys; sys.path.insert(0, {str(ROOT)!r}); "
+            "from tests.synth import make_district, write_workbook; "
             "write_workbook(make_district(int(sys.argv[1]), seed=int(sys.argv[1])), sys.argv[2])"
         )
         subprocess.run([PY, "-c", code, str(n), str(path)], check=True)

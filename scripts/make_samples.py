@@ -3,7 +3,7 @@
     python scripts/make_samples.py
 
 Deterministic: the same code writes the same data (and, with the fixed document timestamps
-of `sanlv.synth`, the same bytes).
+of `tests/synth.py`, the same bytes).
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))  # the package of this checkout, even if another is installed
+sys.path.insert(0, str(ROOT))
 
-from sanlv import synth  # noqa: E402
+from tests import synth  # noqa: E402
 
 SEED = 2026
 N_COMPOUNDS = 400
@@ -26,7 +27,7 @@ OUT_DIR = ROOT / "data" / "samples"
 
 README = f"""# 示例数据
 
-本目录中的文件均为虚构数据，由 `python scripts/make_samples.py` 生成（`sanlv.synth` 模块，
+本目录中的文件均为虚构数据，由 `python scripts/make_samples.py` 生成（`tests/synth.py`，
 随机种子 {SEED}，统计截止日 {AS_OF:%Y-%m-%d}），重复运行得到相同内容，不含任何真实的小区、组织或个人信息。
 
 - `{synth.DISTRICT_NAME}.xlsx`：虚构的“{synth.DISTRICT_NAME}”全区台账，{N_STREETS} 个街道、约 60 个社区、{N_COMPOUNDS} 个小区，

@@ -506,7 +506,7 @@ def test_a_crashing_check_is_a_defect_not_a_finding(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("seed", [0, 3])
 def test_clean_generated_district_has_no_errors(tmp_path, seed):
-    from sanlv.synth import DEFAULT_AS_OF, make_district, write_workbook
+    from .synth import DEFAULT_AS_OF, make_district, write_workbook
 
     path = tmp_path / "district.xlsx"
     write_workbook(make_district(400, seed=seed), path)

@@ -425,7 +425,7 @@ CONFIGS = [
     config=st.sampled_from(CONFIGS),
 )
 def test_synthetic_district_properties(tmp_path, n, seed, streets, config):
-    from sanlv.synth import make_district, write_street_ledger, write_workbook
+    from .synth import make_district, write_street_ledger, write_workbook
 
     district = make_district(n, seed, n_streets=streets)
     folder = tmp_path / f"{n}-{seed}-{streets}"

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from sanlv import schema
 from sanlv.cli import app
-from sanlv.synth import make_district
+from .synth import make_district
 
 runner = CliRunner()
 DISTRICT = make_district(12, seed=7)

@@ -9,7 +9,7 @@ from sanlv.config import Config
 from sanlv.content.figures import figures
 from sanlv.normalise import load_dataset
 from sanlv.render.ledger_xlsx import sheet_names, write_ledger
-from sanlv.synth import make_district, write_workbook
+from .synth import make_district, write_workbook
 
 from .dynamic_fixtures import sept
 

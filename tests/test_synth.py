@@ -1,4 +1,4 @@
-"""Tests of the synthetic district generator and its writers (sanlv.synth)."""
+"""Tests of the synthetic district generator and its writers (tests/synth.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from sanlv import schema, synth
+from sanlv import schema
+
+from . import synth
 
 AS_OF = date(2026, 10, 31)
 SERVICE_MODES = ("专业物业服务", "国企托管")
