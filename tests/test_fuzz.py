@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from sanlv import schema
 from sanlv.cli import app
+
 from .synth import make_district
 
 runner = CliRunner()

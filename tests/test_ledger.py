@@ -9,9 +9,9 @@ from sanlv.config import Config
 from sanlv.content.figures import figures
 from sanlv.normalise import load_dataset
 from sanlv.render.ledger_xlsx import sheet_names, write_ledger
-from .synth import make_district, write_workbook
 
 from .dynamic_fixtures import sept
+from .synth import make_district, write_workbook
 
 runner = CliRunner()
 DAY = date(2026, 10, 31)
@@ -129,3 +129,33 @@ def test_cli_exit_2(tmp_path):
     assert r.exit_code == 2 and "Traceback" not in r.output
     r = runner.invoke(app, ["ledger", str(src), "-o", str(tmp_path / "x.csv")])
     assert r.exit_code == 2
+
+
+def test_report_and_ledger_say_the_same_todos_in_the_same_words(tmp_path):
+    """The report's 问题清单 and the ledger's 待办 sheets are two layouts of one to-do list:
+    the same items, the same wording, the same order within a street."""
+    src = sept(tmp_path)
+    report_path, ledger_path = tmp_path / "r.xlsx", tmp_path / "l.xlsx"
+    for cmd, out in (("report", report_path), ("ledger", ledger_path)):
+        r = runner.invoke(app, [cmd, str(src), "-o", str(out), "--as-of", "2026-10-31"])
+        assert r.exit_code == 0, r.output
+    rows = list(
+        openpyxl.load_workbook(report_path, read_only=True)["问题清单"].iter_rows(values_only=True)
+    )
+    head = rows[1]
+    assert head[:3] == ("类别", "街道", "社区")
+    from_report: dict[str, list[tuple]] = {}
+    for row in rows[2:]:
+        item = dict(zip(head, row, strict=True))
+        street = item.pop("街道")
+        from_report.setdefault(street, []).append(tuple(v or None for v in item.values()))
+    wb = openpyxl.load_workbook(ledger_path, read_only=True)
+    from_ledger = {}
+    for name in wb.sheetnames:
+        if name.startswith("待办-"):
+            sheet = list(wb[name].iter_rows(values_only=True))
+            assert sheet[1] == tuple(h for h in head if h != "街道")
+            from_ledger[name.removeprefix("待办-")] = [
+                tuple(v or None for v in r) for r in sheet[2:]
+            ]
+    assert from_report and from_report == {k: v for k, v in from_ledger.items() if v}

@@ -10,10 +10,10 @@ from sanlv.config import Config
 from sanlv.content.figures import figures
 from sanlv.dates import month_ends
 from sanlv.normalise import load_dataset
-from .synth import make_district, write_workbook
 from sanlv.trend import trend_from_dates
 
 from .dynamic_fixtures import oct_, sept
+from .synth import make_district, write_workbook
 
 runner = CliRunner()
 

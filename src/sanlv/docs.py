@@ -9,7 +9,7 @@ the catalogue of check codes (:mod:`sanlv.issues`). A test checks that both are 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from . import schema
@@ -23,7 +23,7 @@ def _md_cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>") or " "
 
 
-def _md_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> Iterator[str]:
+def _md_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> Iterator[str]:
     yield "| " + " | ".join(header) + " |"
     yield "|" + "|".join("---" for _ in header) + "|"
     for r in rows:

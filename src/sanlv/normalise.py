@@ -9,9 +9,10 @@ as its type becomes empty and yields a `value-type` / `value-enum` / `value-rang
 from __future__ import annotations
 
 import difflib
+import os
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -487,8 +488,10 @@ def _normalise_column(
         values, bad = norm_enum(col, f.enum, f.default)
         allowed = "、".join(schema.enum_values(f.enum))
 
+        enum = f.enum
+
         def hint(v: str) -> str:
-            near = closest_value(v, f.enum)
+            near = closest_value(v, enum)
             return f"是否应为“{near}”？可选值：{allowed}。" if near else f"可选值：{allowed}。"
 
         report(bad, "value-enum", f"“{f.label}”的值“{{value}}”不在可选范围内。", hint)
@@ -496,7 +499,7 @@ def _normalise_column(
     raise ValueError(f.type)
 
 
-def load_dataset(paths: list[str | Path], max_unzipped: int | None = None) -> Dataset:
+def load_dataset(paths: Iterable[str | os.PathLike], max_unzipped: int | None = None) -> Dataset:
     """Read and normalise the given files (folders stand for the roster files in them)."""
     from .read import MAX_UNZIPPED_BYTES, read_inputs
 

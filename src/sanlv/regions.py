@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,7 @@ class Regions:
     names: dict[str, str] = field(default_factory=dict)  # folded -> as written in the list
 
 
-def load_regions(path: Path) -> Regions:
+def load_regions(path: str | os.PathLike) -> Regions:
     """Read the official street/community list (xlsx/xls/ods/csv with 街道, 社区 columns).
     Raises InputError (exit 2) when it cannot be used."""
     from .read import load_grids

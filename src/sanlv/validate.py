@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 from .config import Config
 from .issues import ERROR, SEVERITIES, SEVERITY_ORDER, WARNING, Issue
 from .normalise import Dataset, load_dataset
+from .regions import Regions
 
 
 @dataclass
@@ -66,10 +69,10 @@ def sort_issues(issues: list[Issue]) -> list[Issue]:
 
 
 def run_validate(
-    paths: list[Path],
+    paths: Iterable[str | os.PathLike],
     config: Config,
     as_of: date,
-    regions: Path | None = None,
+    regions: str | os.PathLike | Regions | None = None,
     max_unzipped: int | None = None,
     today: date | None = None,
 ) -> ValidationResult:

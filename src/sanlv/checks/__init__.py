@@ -16,9 +16,9 @@ propagates (exit 3), it is never disguised as a finding.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 
@@ -82,7 +82,7 @@ def run_checks(
     ds: Dataset,
     config: Config | None,
     as_of: date,
-    regions: Path | Regions | None = None,
+    regions: str | os.PathLike | Regions | None = None,
     today: date | None = None,
 ) -> list[Issue]:
     """Run every check. Raises InputError only for an unusable --regions file."""

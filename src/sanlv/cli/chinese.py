@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import typer
@@ -37,9 +38,9 @@ class ChineseContext(click.core.Context):
 
 
 class _ChineseHelp:
-    context_class = ChineseContext
+    context_class: type[click.core.Context] = ChineseContext
 
-    def get_help_option(self, ctx):  # type: ignore[no-untyped-def]
+    def get_help_option(self, ctx: Any) -> Any:
         opt = super().get_help_option(ctx)  # type: ignore[misc]
         if opt is not None:
             opt.help = "显示本帮助并退出。"
@@ -53,14 +54,22 @@ class ChineseCommand(_ChineseHelp, TyperCommand):
 class ChineseGroup(_ChineseHelp, TyperGroup):
     def main(
         self,
-        args: Any = None,
-        prog_name: Any = None,
-        complete_var: Any = None,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
         standalone_mode: bool = True,
+        windows_expand_args: bool = True,
         **extra: Any,
-    ) -> Any:  # type: ignore[override]
+    ) -> Any:
         try:
-            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            rv = super().main(
+                args,
+                prog_name,
+                complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
         except click.exceptions.NoArgsIsHelpError as e:
             typer.echo(e.ctx.get_help())
             rv = 0

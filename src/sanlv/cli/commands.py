@@ -306,14 +306,14 @@ def trend(
         from .. import api
 
         check_format(fmt)
-        pairs = []
+        pairs: list[tuple[str, Path]] = []
         for item in snapshot or []:
-            month, sep, path = item.partition("=")
-            if not sep or not path.strip():
+            month, sep, name = item.partition("=")
+            if not sep or not name.strip():
                 raise UsageError(
                     f"--snapshot 的值“{item}”无效，应为 月份=文件，如 2026-09=九月.xlsx。"
                 )
-            pairs.append((month.strip(), Path(path.strip())))
+            pairs.append((month.strip(), Path(name.strip())))
         result = api.trend(
             files,
             from_=from_,

@@ -13,9 +13,9 @@ every row below the header as data or skipped-with-reason.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..issues import InputError, Issue
 from .excel import workers
@@ -49,7 +49,7 @@ class ReadResult:
 
 
 def read_inputs(
-    paths: Iterable[str | Path],
+    paths: Iterable[str | os.PathLike],
     max_unzipped: int = MAX_UNZIPPED_BYTES,
     prepare: Callable[[Table], object] | None = None,
 ) -> ReadResult:

@@ -45,7 +45,7 @@ def _reraise_control(exc: BaseException) -> None:
         raise exc
 
 
-def _calamine_reason(exc: Exception) -> tuple[str, str]:
+def _calamine_reason(exc: BaseException) -> tuple[str, str]:
     text = str(exc)
     low = text.lower()
     if "password" in low or "encrypt" in low:

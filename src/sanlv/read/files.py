@@ -4,10 +4,11 @@ the dispatch of one file to the Excel or CSV loader."""
 from __future__ import annotations
 
 import hashlib
+import os
 import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ..issues import InputError
 from .csvfile import load_csv
@@ -25,7 +26,7 @@ MAX_ZIP_RATIO = 200
 T = TypeVar("T")
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
     """Files as given; a folder stands for the roster files in it (sorted, no lock files)."""
     out: list[Path] = []
     for p in map(Path, paths):
@@ -80,7 +81,7 @@ def check_zip(path: Path, max_bytes: int = MAX_UNZIPPED_BYTES) -> None:
 
 def load_grids(
     path: Path, max_unzipped: int = MAX_UNZIPPED_BYTES, after: Callable[[Grid], T] | None = None
-) -> list[Grid] | list[T]:
+) -> list[Any]:
     """Every sheet of one file as a grid, or what `after` makes of each grid (run in the
     reading threads, as soon as the sheet is read). Raises InputError when the file cannot be
     read."""

@@ -8,6 +8,7 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -59,7 +60,7 @@ class Table:
     data: dict[str, pa.Array]  # field key -> raw strings of the used rows
     rows: pa.Array  # Excel row numbers of the used rows (int32)
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (Excel row, reason)
-    prepared: object = None  # what read_inputs' `prepare` made of it (the normalised table)
+    prepared: Any = None  # what read_inputs' `prepare` made of it (normalise.Part)
 
 
 # --- grids -> tables -----------------------------------------------------------------------
@@ -147,7 +148,7 @@ def _closest(label: str, choices: Iterable[str]) -> str:
 def locate(grid: Grid) -> tuple[Table | None, list[Issue]]:
     """Find the roster on one sheet. Returns the table (or None) and the sheet's issues."""
     issues: list[Issue] = []
-    where = {"file": grid.file, "sheet": grid.sheet}
+    where: dict[str, Any] = {"file": grid.file, "sheet": grid.sheet}
     by_name = schema.sheet_index().get(schema.norm_label(grid.sheet))
     if grid.sheet.startswith(DERIVED_SHEET_PREFIX):
         issues.append(

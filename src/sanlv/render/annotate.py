@@ -11,6 +11,7 @@ one to OUT-<input name>.xlsx beside it.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -58,7 +59,7 @@ def output_paths(files: list[FileInfo], out_path: Path) -> list[Path]:
     return paths
 
 
-def annotate_inputs(result: ValidationResult, out_path: str | Path) -> list[Path]:
+def annotate_inputs(result: ValidationResult, out_path: str | os.PathLike) -> list[Path]:
     """Write the marked-up copies; returns the paths written (first = out_path)."""
     files = result.dataset.files
     paths = output_paths(files, Path(out_path))

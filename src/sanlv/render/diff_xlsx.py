@@ -78,7 +78,7 @@ def write_diff(result: DiffResult, path: str | os.PathLike) -> None:
         ).ws
         ws.write_string(1, 0, files)
         for r, row in enumerate(result.changes.itertuples(index=False), start=3):
-            vals = (
+            fields = (
                 KIND_LABELS[row.kind],
                 row.id,
                 row.name,
@@ -87,7 +87,7 @@ def write_diff(result: DiffResult, path: str | os.PathLike) -> None:
                 row.old,
                 row.new,
             )
-            for c, v in enumerate(vals):
+            for c, v in enumerate(fields):
                 ws.write_string(r, c, str(v))
 
         headers = [

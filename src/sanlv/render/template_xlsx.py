@@ -9,6 +9,7 @@ import datetime as dt
 import math
 import os
 import unicodedata
+from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
@@ -54,7 +55,7 @@ def write_template(path: str | os.PathLike[str]) -> None:
 
 
 class _Formats:
-    def __init__(self, wb: object) -> None:
+    def __init__(self, wb: Any) -> None:
         header = {
             "bold": True,
             "text_wrap": True,
@@ -127,7 +128,7 @@ class _ListSheet:
         self._columns.append(values)
         return f"='{self.NAME}'!{col}$1:{col}${len(values)}"
 
-    def write(self, wb: object) -> None:
+    def write(self, wb: Any) -> None:
         if not self._columns:
             return
         ws = wb.add_worksheet(self.NAME)
@@ -137,7 +138,7 @@ class _ListSheet:
         ws.hide()
 
 
-def _write_roster_sheet(wb: object, roster: Roster, fmt: _Formats, lists: _ListSheet) -> None:
+def _write_roster_sheet(wb: Any, roster: Roster, fmt: _Formats, lists: _ListSheet) -> None:
     ws = wb.add_worksheet(roster.label)
     first, last = 1, DATA_ROWS  # zero-based data rows: Excel rows 2..DATA_ROWS+1
     ws.set_row(0, 30)
