@@ -104,7 +104,7 @@ def main() -> None:
     a = ap.parse_args()
     a.out.mkdir(parents=True, exist_ok=True)
     compile_package()
-    sanlv = [PY, "-m", "sanlv.cli"]
+    sanlv = [PY, "-m", "sanlv"]
     as_of = ["--as-of", "2026-10-31"]
     print("| compounds | command | median s | ratio | peak MB |")
     print("|---:|---|---:|---:|---:|")
