@@ -134,9 +134,9 @@ def clean() -> dict[str, list[dict]]:
             ),
             org(
                 党组织编号="P3",
-                党组织名称="幸福里党建指导员",
+                党组织名称="幸福里联合党支部",
                 依托对象编号="W2",
-                组织形式="派驻党建指导员",
+                组织形式="联合组建",
                 成立日期="2025-02-01",
             ),
         ],
@@ -331,6 +331,23 @@ def test_region_unknown(tmp_path):
     assert "巷口街道" in issues[0].hint
 
 
+def test_region_list_that_matches_flags_nothing(tmp_path):
+    """The official list names exactly the streets and communities of the data (one street
+    written in a merged cell over its communities): no finding."""
+    regions = write_xlsx(
+        tmp_path / "区划.xlsx",
+        {"名单": [["街道", "社区"], ["巷口街道", "浦头社区"], [None, "浦东社区"]]},
+    )
+    data = clean()
+    data["小区"][1]["社区"] = "浦东社区"
+    r = run(tmp_path, data, regions=regions)
+    assert [i for i in r.issues if i.code == "region-unknown"] == []
+    assert {(c["街道"], c["社区"]) for c in data["小区"]} == {
+        ("巷口街道", "浦头社区"),
+        ("巷口街道", "浦东社区"),
+    }
+
+
 def test_regions_file_without_street_column_is_exit_2(tmp_path):
     from sanlv.issues import InputError
 
@@ -436,12 +453,15 @@ def test_committee_ineligible(tmp_path):
     assert found(r, "committee-ineligible") == [("committee-ineligible", 3, "具备组建条件")]
 
 
-def test_party_org_required(tmp_path):
+def test_party_org_required_folds_the_lagging_finding(tmp_path):
     data = clean()
     data["党组织"][0]["组织形式"] = "派驻党建指导员"  # work coverage only
     r = run(tmp_path, data)
     assert found(r, "party-org-required") == [("party-org-required", 2, "党员人数")]
+    # W1 (4 Party members) was founded in 2024: lagging too, folded into the one finding
     assert found(r, "party-org-lagging") == []
+    (msg,) = [i.message for i in r.issues if i.code == "party-org-required"]
+    assert "只有派驻党建指导员" in msg and "超过 90 天" in msg
 
 
 def test_party_org_lagging(tmp_path):
@@ -453,6 +473,16 @@ def test_party_org_lagging(tmp_path):
     data["业委会"][1]["成立日期"] = "2026-09-01"
     data["业委会"][1]["任期届满日期"] = "2031-09-01"
     assert found(run(tmp_path, data), "party-org-lagging") == []
+
+
+def test_party_org_lagging_with_an_instructor_only(tmp_path):
+    """A 派驻党建指导员 is work coverage, not organisational coverage (SPEC section 4)."""
+    data = clean()
+    data["党组织"][2]["组织形式"] = "派驻党建指导员"
+    r = run(tmp_path, data)
+    assert found(r, "party-org-lagging") == [("party-org-lagging", 3, "成立日期")]
+    (msg,) = [i.message for i in r.issues if i.code == "party-org-lagging"]
+    assert "只有派驻党建指导员" in msg
 
 
 def test_party_host_inactive(tmp_path):

@@ -232,10 +232,13 @@ def check_region_unknown(ctx: Context) -> Iterator[Issue]:
         )
     if not reg.has_communities:
         return
-    pair = st.astype(object) + "\x00" + co.astype(object)
-    official = {f"{s}\x00{c}" for s, c in reg.pairs}
-    filled = df["street"].notna() & df["community"].notna()
-    bad_pair = truthy(~bad_street & filled & ~isin(pair, official))
+    listed = np.fromiter(
+        (pair in reg.pairs for pair in zip(st_v.tolist(), co_v.tolist(), strict=True)),
+        dtype=bool,
+        count=len(st_v),
+    )
+    filled = (df["street"].notna() & df["community"].notna()).to_numpy()
+    bad_pair = ~bad_street.to_numpy() & filled & ~listed
     for i in rows_where(bad_pair):
         options = [c for s, c in reg.pairs if s == st_v[i]]
         near = difflib.get_close_matches(co_v[i], options, n=1, cutoff=0.3)
