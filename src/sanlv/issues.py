@@ -155,6 +155,17 @@ class Issue:
         }
 
 
+def reading_order(issue: Issue) -> tuple:
+    """Where an issue is: file, sheet, row, cell (the order of a workbook)."""
+    return (issue.file, issue.sheet, issue.row or 0, issue.cell, issue.code)
+
+
+def display_order(issues: list[Issue]) -> list[Issue]:
+    """The order of every list a person reads: errors first, then warnings, then info, each
+    in sheet and row order (SPEC section 4)."""
+    return sorted(issues, key=lambda i: (SEVERITY_ORDER[i.severity], *reading_order(i)))
+
+
 class InputError(Exception):
     """An input that cannot be read at all. `message` is one Chinese line for the user."""
 

@@ -17,7 +17,16 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..issues import ERROR, INFO, SEVERITY_LABELS, SEVERITY_ORDER, WARNING, InputError, Issue
+from ..issues import (
+    ERROR,
+    INFO,
+    SEVERITY_LABELS,
+    SEVERITY_ORDER,
+    WARNING,
+    InputError,
+    Issue,
+    display_order,
+)
 from ..write import atomic_output
 from .issues_file import ISSUE_COLUMNS, issue_rows
 
@@ -71,7 +80,7 @@ def annotate_inputs(result: ValidationResult, out_path: str | os.PathLike) -> li
         issues = by_file.get(info.name, [])
         wb, titles = _open_copy(Path(info.path))
         _mark(wb, titles, issues)
-        _issue_sheet(wb, titles, issues + general)
+        _issue_sheet(wb, titles, display_order(issues + general))
         with atomic_output(target) as tmp:
             wb.save(tmp)
     return paths

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 
 from rich.console import Console
 from rich.table import Table
@@ -11,57 +11,64 @@ from ..compute import HEADLINE
 from ..content.definitions import rows_line, skipped_reasons
 from ..content.labels import SEVERITY_LABELS, SEVERITY_ORDER, pct, rate_name, rate_terse
 from ..content.report import ReportContent
-from ..issues import title_of
+from ..issues import display_order, title_of
 
-MAX_PER_SHEET = 50
+MAX_LINES = 60
 _STYLE = {"error": "red", "warning": "yellow", "info": "dim"}
 
 
-def print_validation(result, strict: bool = False, console: Console | None = None) -> None:
+def print_validation(
+    result, strict: bool = False, console: Console | None = None, limit: int = MAX_LINES
+) -> None:
+    """Rows accounting, the summary by code, then the problems: errors first, then warnings,
+    each in sheet and row order, at most `limit` lines; what is left out is counted by
+    severity, so an error is never hidden behind a warning."""
     console = console or Console()
     ds = result.dataset
     counts = result.counts
     rows = ds.rows
     files = "、".join(f.name for f in ds.files)
     console.print(f"[bold]校验文件：[/bold]{files}（统计截止 {result.as_of.isoformat()}）")
-    reasons = "；".join(f"{k} {v} 行" for k, v in rows.get("skipped_by_reason", {}).items())
-    console.print(
-        f"行数核对：读取 {rows['read']} 行 = 计入 {rows['used']} 行 + 未计入 {rows['skipped']} 行"
-        + (f"（{reasons}）" if reasons else "")
-    )
+    reasons = "；".join(f"{k} {v} 行" for k, v in skipped_reasons(rows))
+    console.print("行数核对：" + rows_line(rows) + (f"（{reasons}）" if reasons else ""))
     by_code = Counter((i.code, i.severity) for i in result.issues)
     if by_code:
         t = Table(title="问题汇总", show_lines=False)
-        t.add_column("问题")
-        t.add_column("代码")
-        t.add_column("级别")
-        t.add_column("数量", justify="right")
+        t.add_column("问题", no_wrap=True)
+        t.add_column("代码", overflow="fold")
+        t.add_column("级别", no_wrap=True)
+        t.add_column("数量", justify="right", no_wrap=True)
         for (code, sev), n in sorted(
             by_code.items(), key=lambda kv: (SEVERITY_ORDER[kv[0][1]], kv[0][0])
         ):
             t.add_row(title_of(code), code, f"[{_STYLE[sev]}]{SEVERITY_LABELS[sev]}[/]", str(n))
         console.print(t)
-    groups: dict[tuple[str, str], list] = defaultdict(list)
-    for i in result.issues:
-        if i.severity != "info":
-            groups[(i.file, i.sheet)].append(i)
-    for (file, sheet), items in groups.items():
-        title = f"{file}" + (f" / {sheet}" if sheet else "")
-        console.print(f"\n[bold]{title}[/bold]（{len(items)} 个问题）")
-        for i in items[:MAX_PER_SHEET]:
-            where = i.cell or (f"第{i.row}行" if i.row else "")
-            hint = f" [dim]→ {i.hint}[/dim]" if i.hint else ""
+    shown = [i for i in display_order(result.issues) if i.severity != "info"]
+    left = Counter(i.severity for i in shown[limit:])
+    heading = None
+    for i in shown[:limit]:
+        if (i.severity, i.file, i.sheet) != heading:
+            heading = (i.severity, i.file, i.sheet)
+            place = i.file + (f" / {i.sheet}" if i.sheet else "")
+            label = SEVERITY_LABELS[i.severity]
             console.print(
-                f"  [{_STYLE[i.severity]}]{SEVERITY_LABELS[i.severity]}[/] {where} {i.message}{hint}",
-                highlight=False,
+                f"\n[{_STYLE[i.severity]}]{label}[/]  [bold]{place}[/bold]", highlight=False
             )
-        if len(items) > MAX_PER_SHEET:
-            console.print(
-                f"  …… 另有 {len(items) - MAX_PER_SHEET} 个问题未显示，请用 --output 导出完整清单。"
-            )
+        where = i.cell or (f"第{i.row}行" if i.row else "")
+        console.print(f"  {where} {i.message}", highlight=False)
+        if i.hint:
+            console.print(f"      [dim]建议：{i.hint}[/dim]", highlight=False)
+    if left:
+        more = "，".join(
+            f"{SEVERITY_LABELS[s]} {n} 个"
+            for s, n in sorted(left.items(), key=lambda kv: SEVERITY_ORDER[kv[0]])
+        )
+        console.print(f"\n…… 另有 {more}未显示，请用 --output 导出完整清单。", highlight=False)
     verdict = "[green]通过[/green]" if result.exit_code(strict) == 0 else "[red]未通过[/red]"
     console.print(
-        f"\n结果：{verdict}（错误 {counts['error']} 个，警告 {counts['warning']} 个，提示 {counts['info']} 个）"
+        f"\n结果：{verdict}（错误 {counts['error']} 个，警告 {counts['warning']} 个，"
+        f"提示 {counts['info']} 个）",
+        highlight=False,
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..issues import SEVERITY_LABELS, Issue
+from ..issues import SEVERITY_LABELS, Issue, display_order
 from ..write import atomic_output, csv_safe
 from .workbook import workbook
 
@@ -40,7 +40,7 @@ def write_issues(issues: list[Issue], path: str | os.PathLike, title: str = "问
     """The issue list as .xlsx (one sheet, text-safe) or .csv (UTF-8 with BOM)."""
     path = Path(path)
     headers = [label for _, label in ISSUE_COLUMNS]
-    rows = issue_rows(issues)
+    rows = issue_rows(display_order(issues))
     if path.suffix.lower() == ".csv":
         import csv
 
