@@ -329,7 +329,10 @@ def test_describe_defaults():
     assert ("派驻党建指导员", "不计入组织覆盖（仅计入工作覆盖率）") in lines
     assert ("业委会委员中党员比例下限", "50%") in lines
     n_settings = sum(len(dataclasses.fields(getattr(Config(), s))) for s in cfg.SECTIONS)
-    assert len(lines) == 1 + n_settings + 3  # source, one per setting, one per target
+    # source, one per setting that applies, one per target; by default min_members_for_org
+    # does not apply (every committee counts, committee_scope = "all")
+    assert len(lines) == 1 + n_settings - 1 + 3
+    assert "业委会计入统计对象所需党员人数" not in dict(lines)
     labels = [a for a, _ in lines]
     assert len(set(labels)) == len(labels)
 
@@ -346,6 +349,8 @@ def test_describe_other_values_and_target_in_force():
     assert lines["业委会组建率分母"] == "纳入统计且具备组建条件的小区"
     assert lines["党组织覆盖率统计对象"] == "业委会（物管会）"
     assert "4 人" in lines["计入统计对象的业委会（物管会）"]
+    assert lines["业委会计入统计对象所需党员人数"] == "4 人"
+    assert "作为物业服务项目统计的管理方式" not in lines  # only committees count
     assert lines["派驻党建指导员"].startswith("计入")
     in_force = [k for k in lines if "本期适用" in k]
     assert in_force == ["阶段目标（截至 2021-12-31）【本期适用】"]

@@ -141,18 +141,20 @@ def report(
     config: Config | PathLike | None = None,
     output: PathLike | None = None,
     previous: Iterable[PathLike] | None = None,
+    regions: PathLike | None = None,
     include_personal: bool = False,
     checks: bool = True,
     max_unzipped_mb: int = MAX_UNZIPPED_MB,
 ) -> ReportResult:
     """`sanlv report`: the rates of every level; with `previous`, last month's files (counted
-    on last month's last day) for the change; with `output`, the report workbook. `checks`
-    runs the checks for the data quality summary (not needed for the JSON)."""
+    on last month's last day) for the change; with `regions`, the official list (streets
+    without data are reported as 未报送); with `output`, the report workbook. `checks` runs
+    the checks for the data quality summary (not needed for the JSON)."""
     from .compute import compute
     from .content.report import ReportContent
 
     paths, prev_paths = _paths(files), _paths(previous)
-    check_output(output, [*paths, *prev_paths], (".xlsx",))
+    check_output(output, [*paths, *prev_paths, *_paths([regions] if regions else [])], (".xlsx",))
     day = resolve_as_of(as_of, period)
     cfg = _config(config)
     ds = load(paths, max_unzipped_mb)
@@ -161,10 +163,16 @@ def report(
         rc.previous_ds = load(prev_paths, max_unzipped_mb, "上期")
         rc.previous = compute(rc.previous_ds, cfg, previous_month_end(day))
     rc.issues = list(ds.issues)
+    region_list = None
+    if regions is not None:
+        from .regions import load_regions, unreported_streets
+
+        region_list = load_regions(regions)
+        rc.unreported = unreported_streets(region_list, rc.comp.compounds["street"])
     if checks or output is not None:
         from .checks import run_checks
 
-        rc.issues += run_checks(ds, cfg, day)
+        rc.issues += run_checks(ds, cfg, day, regions=region_list)
     result = ReportResult(rc)
     if output is not None:
         from .render.report_xlsx import write_report

@@ -88,3 +88,14 @@ def previous_month_end(day: date) -> date:
 def period_of(day: date) -> str:
     """'YYYY-MM' of a date."""
     return f"{day.year:04d}-{day.month:02d}"
+
+
+def future_notice(day: date, today: date | None = None) -> str | None:
+    """A warning line when the as-of date is after today (allowed; SPEC section 3)."""
+    today = today or date.today()
+    if day <= today:
+        return None
+    return (
+        f"提示：统计截止日期 {day.isoformat()} 晚于今天（{today.isoformat()}），"
+        "将按台账现有内容计算，尚未发生的成立、撤销、届满也按所填日期计入。"
+    )

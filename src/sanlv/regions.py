@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ class Regions:
     pairs: set[tuple[str, str]]
     has_communities: bool
     names: dict[str, str] = field(default_factory=dict)  # folded -> as written in the list
+    order: list[str] = field(default_factory=list)  # folded street names in the list's order
 
 
 def load_regions(path: str | os.PathLike) -> Regions:
@@ -55,6 +57,8 @@ def load_regions(path: str | os.PathLike) -> Regions:
                 if fs:
                     last_street = fs  # merged street cells: the street carries down
                     regions.names.setdefault(fs, str(s).strip())
+                    if fs not in regions.streets:
+                        regions.order.append(fs)
                 if not last_street:
                     continue
                 regions.streets.add(last_street)
@@ -68,3 +72,10 @@ def load_regions(path: str | os.PathLike) -> Regions:
         f"区划名单 {path.name} 中找不到“街道”列（应有两列：街道、社区），无法核对街道社区名称。",
         path.name,
     )
+
+
+def unreported_streets(regions: Regions, streets: Iterable[object]) -> list[str]:
+    """The streets of the official list that have no compound in the data, as written in the
+    list, in the list's order."""
+    have = {fold(s) for s in streets}
+    return [regions.names.get(s, s) for s in regions.order if s not in have]

@@ -117,6 +117,8 @@ def check_committee_expiry(ctx: Context) -> Iterator[Issue]:
         WARNING,
         (
             f"任期将于 {iso_date(t)} 届满（{d} 天后）。"
+            if d
+            else f"任期今天（{iso_date(t)}）届满。"
             for t, d in zip(ends, (ends - day).dt.days.tolist(), strict=True)
         ),
         hint="请提前筹备换届选举。",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,6 +24,7 @@ from .options import (
     IncludePersonal,
     MaxUnzipped,
     Period,
+    Regions,
 )
 
 command = partial(app.command, cls=ChineseCommand)
@@ -42,6 +44,14 @@ def print_json(data: Any) -> None:
 def say(text: str) -> None:
     """A line for the person at the terminal (stderr, so stdout stays the result)."""
     typer.echo(text, err=True)
+
+
+def warn_if_future(day: date | str) -> None:
+    from ..dates import future_notice
+
+    notice = future_notice(day if isinstance(day, date) else date.fromisoformat(day))
+    if notice:
+        say(notice)
 
 
 @command()
@@ -70,10 +80,7 @@ def validate(
     period: Period = None,
     config: ConfigOpt = None,
     fmt: Format = "table",
-    regions: Annotated[
-        Path | None,
-        typer.Option("--regions", help="官方街道、社区名单（xlsx/csv，两列：街道、社区）。"),
-    ] = None,
+    regions: Regions = None,
     output: Annotated[
         Path | None, typer.Option("--output", help="把问题清单写入 .xlsx 或 .csv 文件。")
     ] = None,
@@ -110,6 +117,7 @@ def validate(
             if fmt == "json":  # still a complete answer on stdout, with the structural issue
                 print_json(unreadable_json(exc))
             raise
+        warn_if_future(result.as_of)
         if fmt == "json":
             data = result.to_json()
             if result.annotated:
@@ -145,6 +153,7 @@ def report(
             help="上期台账文件（按上月最后一天统计），用于计算各率比上期的变化；可重复给出。",
         ),
     ] = None,
+    regions: Regions = None,
     include_personal: Annotated[
         bool, typer.Option("--include-personal", help="报告中包含主任、书记等个人姓名。")
     ] = False,
@@ -164,11 +173,13 @@ def report(
             config=config,
             output=output,
             previous=previous,
+            regions=regions,
             include_personal=include_personal,
             # the checks feed 数据质量 and the terminal's summary line, not the JSON
             checks=fmt != "json",
             max_unzipped_mb=max_unzipped_mb,
         )
+        warn_if_future(result.content.as_of)
         if fmt == "json":
             print_json(result.to_json())
         else:
@@ -213,6 +224,7 @@ def ledger(
             include_personal=include_personal,
             max_unzipped_mb=max_unzipped_mb,
         )
+        warn_if_future(result.as_of)
         console_dynamic.print_ledger(result)
         return 0
 
@@ -262,6 +274,7 @@ def diff(
             include_personal=include_personal,
             max_unzipped_mb=max_unzipped_mb,
         )
+        warn_if_future(result.as_of)
         if fmt == "json":
             print_json(result.to_json())
         else:

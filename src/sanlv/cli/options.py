@@ -27,3 +27,10 @@ IncludePersonal = Annotated[
     bool, typer.Option("--include-personal", help="输出中包含主任、书记等个人姓名（默认不含）。")
 ]
 Output = Annotated[Path | None, typer.Option("-o", "--output", help="写出的工作簿（.xlsx）。")]
+Regions = Annotated[
+    Path | None,
+    typer.Option(
+        "--regions",
+        help="官方区划名单（xlsx/csv，列：街道、社区，可有区）：名单外的名称报错，名单中没有数据的街道显示为“未报送”。",
+    ),
+]

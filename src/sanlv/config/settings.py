@@ -29,11 +29,27 @@ RATE_KEYS: tuple[str, ...] = tuple(RATE_NAMES)
 HEADLINE_RATES: tuple[str, ...] = ("committee", "service", "party")
 
 
-def setting(default: Any, kind: Any, label: str, help: str, says: dict | None = None, unit=""):
+def setting(
+    default: Any,
+    kind: Any,
+    label: str,
+    help: str,
+    says: dict | None = None,
+    unit: str = "",
+    applies: Any = None,
+) -> Any:
     """A setting: its default, its kind, its Chinese label (for `describe`), its help text
     (the comment in `default_toml`), what each value means (`says`, may use the other keys
-    of its section as {placeholders}) and the unit of a number."""
-    meta = {"kind": kind, "label": label, "help": help, "says": says, "unit": unit}
+    of its section as {placeholders}), the unit of a number, and when it applies (`applies`,
+    a predicate on its section: a setting that does not apply is left out of 口径说明)."""
+    meta = {
+        "kind": kind,
+        "label": label,
+        "help": help,
+        "says": says,
+        "unit": unit,
+        "applies": applies,
+    }
     return field(default=default, metadata=meta)
 
 
@@ -101,6 +117,7 @@ class PartyConfig:
             "all": "全部运行中的业委会（物管会），含届满未换届的",
             "qualifying": "党员人数不少于 {min_members_for_org} 人的业委会（物管会）",
         },
+        applies=lambda p: "committee" in p.population,
     )
     min_members_for_org: int = setting(
         3,
@@ -108,6 +125,7 @@ class PartyConfig:
         "业委会计入统计对象所需党员人数",
         'committee_scope = "qualifying" 时，业委会（物管会）党员人数达到此数才计入党组织覆盖率的统计对象。',
         unit="人",
+        applies=lambda p: "committee" in p.population and p.committee_scope == "qualifying",
     )
     count_work_coverage: bool = setting(
         False,
@@ -126,6 +144,7 @@ class PartyConfig:
         "作为物业服务项目统计的管理方式",
         "物业管理方式属于下列之一、且物业服务已开始的小区，算一个物业服务项目，"
         "计入党组织覆盖率的统计对象。",
+        applies=lambda p: "service_project" in p.population,
     )
 
 

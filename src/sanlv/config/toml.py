@@ -109,6 +109,9 @@ def describe(config: Config, as_of: datetime.date | None = None) -> list[tuple[s
     for name in SECTIONS:
         section = getattr(config, name)
         for f in dataclasses.fields(section):
+            applies = f.metadata["applies"]
+            if applies is not None and not applies(section):
+                continue  # e.g. the modes of service projects when only committees count
             lines.append((f.metadata["label"], _say(f, getattr(section, f.name), section)))
     in_force = config.target_for(as_of) if as_of else None
     for target in config.targets:

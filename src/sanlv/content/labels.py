@@ -15,15 +15,15 @@ DASH = "—"
 
 # key -> (full name, short name for column headers, terse name for a narrow terminal)
 RATE_LABELS: dict[str, tuple[str, str, str]] = {
-    "committee": (RATE_NAMES["committee"], "业委会（物管会）组建率", "业委会组建率"),
+    "committee": (RATE_NAMES["committee"], "业委会（物管会）组建率", "组建率"),
     "service": (RATE_NAMES["service"], "物业服务覆盖率", "物业覆盖率"),
     "service_professional": (
         RATE_NAMES["service_professional"],
         "专业化物业服务率",
-        "专业化服务率",
+        "专业化率",
     ),
     "party": (RATE_NAMES["party"], "党的组织覆盖率", "党组织覆盖率"),
-    "party_work": (RATE_NAMES["party_work"], "党的组织和工作覆盖率", "组织和工作覆盖率"),
+    "party_work": (RATE_NAMES["party_work"], "党的组织和工作覆盖率", "组织和工作覆盖"),
     "party_committee": (RATE_NAMES["party_committee"], "业委会党组织覆盖率", "业委会党组织"),
     "party_service": (RATE_NAMES["party_service"], "物业项目党组织覆盖率", "项目党组织"),
 }

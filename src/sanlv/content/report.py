@@ -13,11 +13,13 @@ import pandas as pd
 
 from .. import __version__
 from .. import config as config_mod
-from ..compute import Computation
+from ..compute import HEADLINE, RATE_KEYS, Computation
 from ..issues import SEVERITY_ORDER, Issue
+from ..levels import LEVELS, Level
 from ..normalise import Dataset
 from .definitions import definitions, file_line, rows_line, skipped_reasons
 from .figures import figures
+from .labels import pct, rate_short, rate_terse
 from .todos import todo_list
 
 
@@ -34,6 +36,28 @@ def exact_rate(entry: dict | None, key: str) -> float | None:
         return None
     den = entry[key]["denominator"]
     return entry[key]["numerator"] / den if den else None
+
+
+def rate_change(now: dict, before: dict | None, key: str) -> float | None:
+    """Rate minus the previous period's rate (a fraction, 4 places); None when either is
+    undefined or there is no previous entry."""
+    a, b = exact_rate(now, key), exact_rate(before, key)
+    return None if a is None or b is None else round(a - b, 4)
+
+
+def with_change(entries: list[dict] | dict, before: list[dict] | dict, level: Level):
+    """Copies of a level's entries with `change` of every rate against `before` (matched by
+    the level's keys); the total is one entry."""
+    if isinstance(entries, dict):
+        assert isinstance(before, dict)
+        return {**entries, "change": {k: rate_change(entries, before, k) for k in RATE_KEYS}}
+    assert isinstance(before, list)
+    prev = {tuple(e[b] for b in level.by): e for e in before}
+    out = []
+    for e in entries:
+        old = prev.get(tuple(e[b] for b in level.by))
+        out.append({**e, "change": {k: rate_change(e, old, k) for k in RATE_KEYS}})
+    return out
 
 
 def change_points(now: dict, before: dict | None, key: str) -> float | None:
@@ -60,6 +84,7 @@ class ReportContent:
     previous: Computation | None = None
     previous_ds: Dataset | None = None
     include_personal: bool = False
+    unreported: list[str] | None = None  # listed streets without data (with a region list)
     generated: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
     _memo: dict = field(default_factory=dict, repr=False)
 
@@ -84,7 +109,34 @@ class ReportContent:
         return f"{self.district}党建引领物业管理“三率”统计报告"
 
     def to_json(self) -> dict:
-        return self.data
+        """The report JSON (SPEC section 3): the figures of every level, with `change` against
+        the previous period when it is known, and the streets of the official list that have
+        no data (`unreported`) when a list was given."""
+        if "json" not in self._memo:
+            data = dict(self.data)
+            if self.previous is not None:
+                before = figures(self.previous)
+                for level in LEVELS:
+                    data[level.json_key] = with_change(
+                        data[level.json_key], before[level.json_key], level
+                    )
+            if self.unreported is not None:
+                data["unreported"] = [{"street": s} for s in self.unreported]
+            self._memo["json"] = data
+        return self._memo["json"]
+
+    def target_text(self, terse: bool = False) -> str:
+        """The target in force in words: each headline rate, and which stage it is (the last
+        stage stays in force after its date)."""
+        t = self.comp.config.target_for(self.as_of)
+        target = self.data["total"]["target"]
+        if t is None or not target:
+            return "未设定目标"
+        name = rate_terse if terse else rate_short
+        goals = "，".join(f"{name(k)} {pct(target[k], 0)}" for k in HEADLINE if k in target)
+        if t.by < self.as_of:
+            return f"目标：{goals}（{t.by.isoformat()} 阶段目标，此后继续适用）"
+        return f"目标：{goals}（{t.by.isoformat()} 前应达到）"
 
     def todos(self) -> pd.DataFrame:
         if "todos" not in self._memo:

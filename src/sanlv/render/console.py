@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
 from ..compute import HEADLINE
 from ..content.definitions import rows_line, skipped_reasons
-from ..content.labels import SEVERITY_LABELS, SEVERITY_ORDER, pct, rate_name, rate_terse
+from ..content.labels import DASH, SEVERITY_LABELS, SEVERITY_ORDER, pct, points, rate_terse
 from ..content.report import ReportContent
 from ..issues import display_order, title_of
+from .workbook import text_width
 
 MAX_LINES = 60
 _STYLE = {"error": "red", "warning": "yellow", "info": "dim"}
@@ -88,77 +90,126 @@ def print_codes(entries, console: Console | None = None) -> None:
     console.print(t)
 
 
-def _rate_cell(entry: dict, key: str) -> str:
+def _rate_cell(entry: dict, key: str, fractions: bool, change: bool) -> str:
     r = entry[key]
     text = pct(r["rate"])
     style = ""
     if key in entry.get("target", {}) and r["rate"] is not None:
         style = "green" if entry["met"][key] else "red"
-    shown = f"[{style}]{text}[/]" if style else text
-    return f"{shown} [dim]({r['numerator']}/{r['denominator']})[/dim]"
+    cell = f"[{style}]{text}[/]" if style else text
+    if fractions:
+        cell += f" [dim]({r['numerator']}/{r['denominator']})[/dim]"
+    if change:
+        cell += f" {_signed((entry.get('change') or {}).get(key))}"
+    return cell
+
+
+def _signed(delta: float | None) -> str:
+    if delta is None:
+        return "[dim]—[/dim]"
+    colour = "green" if delta > 0 else "red" if delta < 0 else "dim"
+    return f"[{colour}]{points(delta)}[/]"
 
 
 def _gap_cell(entry: dict, keys: tuple[str, ...]) -> str:
     gaps = entry.get("gap", {})
     if not gaps:
-        return "—"
-    return " / ".join(str(gaps[k]) if gaps.get(k) is not None else "—" for k in keys)
+        return DASH
+    return "/".join(str(gaps[k]) if gaps.get(k) is not None else DASH for k in keys)
+
+
+def _by_rank(entries: list[dict]) -> list[dict]:
+    return sorted(entries, key=lambda e: (e.get("rank") is None, e.get("rank") or 0))
 
 
 def print_report(
     rc: ReportContent, console: Console | None = None, street_limit: int | None = None
 ) -> None:
-    """Streets as rows, the three headline rates against the target, the total last.
-
-    With `street_limit` (the report workbook holds every street), at most that many streets
-    are listed, followed by a line saying how many more the workbook's 概览 sheet has."""
+    """The streets by rank against the target (rank first; each headline rate coloured
+    against its target, with its change when a previous period is known), the total, the
+    rates by 小区类型, and how the figures were made. On a narrow terminal the fractions are
+    dropped first. With `street_limit` (the report workbook holds every street), at most that
+    many streets are listed, followed by a line saying how many more the workbook has."""
     console = console or Console()
-    data = rc.data
-    target = data["total"]["target"]
-    t = rc.comp.config.target_for(rc.as_of)
-    table = Table(title=f"“三率”统计（截至 {rc.as_of.isoformat()}）", show_lines=False)
-    table.add_column("街道", no_wrap=True)
-    table.add_column("小区数", justify="right")
+    data = rc.to_json()
+    change = rc.previous is not None
+    fractions = console.width >= (150 if change else 120)
+    title = f"{rc.district}“三率”统计（截至 {rc.as_of.isoformat()}）"
+    table = Table(
+        title=title, box=box.SIMPLE_HEAD, pad_edge=False, show_lines=False, collapse_padding=True
+    )
+    names = [e["street"] for e in data["streets"]] + list(rc.unreported or [])
+    table.add_column("排名", justify="right", no_wrap=True)
+    table.add_column(
+        "街道", overflow="fold", min_width=min(12, max(map(text_width, names), default=4))
+    )
+    table.add_column("小区数", justify="right", no_wrap=True)
     for key in HEADLINE:
-        table.add_column(rate_terse(key), justify="right")
-    table.add_column("排名", justify="right")
-    table.add_column("差距（个）\n业委会/物业/党组织", justify="right", no_wrap=True)
-    streets = data["streets"]
+        head = rate_terse(key) + ("\n及比上期" if change else "")
+        table.add_column(head, justify="right", no_wrap=True)
+    table.add_column("差距\n(个)", justify="right", no_wrap=True)
+    streets = _by_rank(data["streets"])
     shown = streets if street_limit is None else streets[:street_limit]
-    for s in shown:
+    for e in shown:
         table.add_row(
-            s["street"],
-            str(s["compounds"]),
-            *(_rate_cell(s, k) for k in HEADLINE),
-            str(s.get("rank") or ""),
-            _gap_cell(s, HEADLINE),
+            str(e.get("rank") or ""),
+            e["street"],
+            str(e["compounds"]),
+            *(_rate_cell(e, k, fractions, change) for k in HEADLINE),
+            _gap_cell(e, HEADLINE),
         )
+    for street in rc.unreported or []:
+        table.add_row("", street, "[yellow]未报送[/yellow]", *[DASH] * len(HEADLINE), DASH)
     total = data["total"]
     table.add_section()
     table.add_row(
+        "",
         "[bold]全区合计[/bold]",
         f"[bold]{total['compounds']}[/bold]",
-        *(_rate_cell(total, k) for k in HEADLINE),
-        "",
+        *(_rate_cell(total, k, fractions, change) for k in HEADLINE),
         _gap_cell(total, HEADLINE),
     )
     console.print(table)
     if len(shown) < len(streets):
         console.print(
-            f"（共 {len(streets)} 个街道，这里只列出前 {len(shown)} 个；"
+            f"（共 {len(streets)} 个街道，这里只列出前 {len(shown)} 名；"
             "完整的街道排名见报告工作簿的“概览”表。）",
+            highlight=False,
+        )
+    if rc.unreported:
+        console.print(
+            f"[yellow]区划名单中有 {len(rc.unreported)} 个街道没有数据（未报送），未计入统计："
+            f"{'、'.join(rc.unreported)}。[/yellow]",
             highlight=False,
         )
     if not total["compounds"]:
         console.print("[yellow]小区台账中没有纳入统计的小区，各率无法计算（显示为“—”）。[/yellow]")
-    if t is not None and target:
-        goals = "，".join(f"{rate_name(k)} {target[k] * 100:g}%" for k in HEADLINE if k in target)
+    if data["categories"]:
+        cats = Table(title="分类统计（按小区类型）", box=box.SIMPLE_HEAD, pad_edge=False)
+        cats.add_column("小区类型", no_wrap=True)
+        cats.add_column("小区数", justify="right", no_wrap=True)
+        for key in HEADLINE:
+            cats.add_column(rate_terse(key), justify="right", no_wrap=True)
+        for e in data["categories"]:
+            cats.add_row(
+                e["category"],
+                str(e["compounds"]),
+                *(_rate_cell(e, k, fractions, False) for k in HEADLINE),
+            )
+        console.print(cats)
+    console.print(
+        f"统计截止：{rc.as_of.isoformat()}；{rc.target_text(terse=True)}", highlight=False
+    )
+    if rc.previous is not None:
         console.print(
-            f"统计截止：{rc.as_of.isoformat()}；适用目标（截至 {t.by.isoformat()}）：{goals}",
+            f"比上期：对比 {rc.previous.as_of.isoformat()} 的上期台账，变化以百分点计。",
             highlight=False,
         )
-    else:
-        console.print(f"统计截止：{rc.as_of.isoformat()}；未设定目标", highlight=False)
+    console.print(
+        "排名：按三项主要比率的平均值从高到低，相同者并列；差距：达到目标还需增加的个数"
+        "（组建率/物业覆盖率/党组织覆盖率）。",
+        highlight=False,
+    )
     source = rc.comp.config.source or "默认口径"
     console.print(f"口径：{source}（详见报告“口径说明”或 sanlv config init）", highlight=False)
     rows = rc.ds.rows

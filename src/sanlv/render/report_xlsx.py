@@ -8,7 +8,7 @@ import os
 from collections import Counter
 
 from ..compute import HEADLINE, RATE_KEYS
-from ..content.labels import DASH, SEVERITY_LABELS, TODO_LABELS, rate_name, rate_short
+from ..content.labels import DASH, SEVERITY_LABELS, TODO_LABELS, rate_name
 from ..content.report import ReportContent, change_points, exact_rate
 from ..content.todos import TODO_COLUMNS, shown_columns
 from ..issues import title_of
@@ -24,14 +24,8 @@ def _overview(book: Book, rc: ReportContent) -> None:
     sh = book.sheet("概览")
     ws, fmts = sh.ws, sh.fmts
     target = data["total"]["target"]
-    t = rc.comp.config.target_for(rc.as_of)
     ws.write_string(0, 0, rc.title, fmts["title"])
-    when = f"统计截止日期：{rc.as_of.isoformat()}"
-    if t is not None and target:
-        goals = "；".join(f"{rate_short(k)} {target[k]:.0%}" for k in HEADLINE if k in target)
-        when += f"    适用目标（截至 {t.by.isoformat()}）：{goals}"
-    else:
-        when += "    未设定目标"
+    when = f"统计截止日期：{rc.as_of.isoformat()}    {rc.target_text()}"
     if prev is not None:
         when += f"    对比上期：{prev['as_of']}"
     ws.write_string(1, 0, when, fmts["note"])
