@@ -525,4 +525,4 @@ def test_any_valid_combination_loads_back(case):
     assert not any(
         isinstance(v, float) and math.isnan(v) for t in got.targets for v in t.rates.values()
     )
-    assert len(describe(got)) >= 1 + 20
+    assert len(describe(got)) >= 1 + 20 - 3  # at most three party settings do not apply
