@@ -134,22 +134,37 @@ def _find(ws, value):
 
 
 def test_overview_figures_and_formats(report_path):
+    """Page 1: rank first, streets by rank, each headline rate with its gap (colour against
+    the target); the numerators and denominators in a second table below."""
     ws = openpyxl.load_workbook(report_path)["概览"]
     total = _find(ws, "全区合计")
     assert total.font.b
     row = [c for c in ws[total.row]]
     values = [c.value for c in row]
-    assert values[1] == 10  # compounds
-    assert values[2:5] == [6, 10, 0.6]  # committee numerator, denominator, rate
-    assert row[4].number_format == "0.0%"
-    assert values[5] == 0.9 and values[6] == "否" and values[7] == 3  # target, met, gap
-    # streets above the total, rank in the last column
+    assert values[2] == 10  # compounds in scope
+    assert values[3:5] == [0.6, 3]  # committee rate, gap to the 90 % target
+    assert row[3].number_format == "0.0%"
+    assert [ws.cell(5, c).value for c in (1, 2, 3)] == ["排名", "街道", "小区数"]
+    # the streets above the total, in rank order, the rank in the first column
     s1 = _find(ws, d.S1)
-    assert s1.row < total.row
-    assert ws.cell(s1.row, ws.max_column).value == 1
+    assert s1.row < total.row and s1.column == 2
+    ranks = [ws.cell(r, 1).value for r in range(s1.row - 1, total.row) if ws.cell(r, 2).value]
+    ranks = [r for r in ranks if isinstance(r, int)]
+    assert ranks == sorted(ranks) and ranks[0] == 1
     assert ws.conditional_formatting  # coloured against the target
+    # the counts behind the rates: a second table with the total's numerator and denominator
+    totals = [c for row in ws.iter_rows() for c in row if c.value == "全区合计"]
+    assert len(totals) == 2
+    counts = [c.value for c in ws[totals[1].row]]
+    assert counts[2:5] == [10, 6, 10]
     # secondary rates in a small table
-    assert _find(ws, "专业化物业服务率").offset(0, 3).number_format == "0.0%"
+    assert _find(ws, "专业化物业服务率").offset(0, 5).number_format == "0.0%"
+
+
+def test_categories_sheet(report_path):
+    ws = openpyxl.load_workbook(report_path)["分类统计"]
+    cell = _find(ws, "老旧小区")
+    assert isinstance(ws.cell(cell.row, 2).value, int)
 
 
 def test_communities_sheet(report_path):
@@ -242,13 +257,13 @@ def test_previous_adds_change_columns(files, tmp_path):
     r = runner.invoke(app, args)
     assert r.exit_code == 0, r.output
     ws = openpyxl.load_workbook(out)["概览"]
-    head = _find(ws, "比上期（百分点）")
+    head = _find(ws, "比上期\n（百分点）")  # the first, under the committee rate
     s2 = _find(ws, d.S2)
     # 乙街道 committee: 1/4 on 2026-09-30 (K10 not in last month's roster), 2/4 now: +25.0
     assert ws.cell(s2.row, head.column).value == 25
     assert ws.cell(s2.row, head.column).number_format.startswith("+0.0")
     plain = openpyxl.load_workbook(files["dir"] / "报告.xlsx")["概览"]
-    assert "比上期（百分点）" not in [c.value for c in plain[4]]
+    assert "比上期\n（百分点）" not in [c.value for c in plain[6]]
 
 
 def test_widths_fit_chinese_text():
@@ -302,3 +317,20 @@ def test_terminal_lists_at_most_the_limit_of_streets_when_a_workbook_is_written(
     assert (
         all(s in full.getvalue() for s in streets) and "个街道，这里只列出" not in full.getvalue()
     )
+
+
+def test_regions_show_listed_streets_without_data_as_unreported(files, tmp_path):
+    regions = tmp_path / "区划.csv"
+    regions.write_text(f"街道,社区\n{d.S1},\n{d.S2},\n丙街道,\n", encoding="utf-8")
+    args = ["report", str(files["now"]), *AS_OF, "--regions", str(regions)]
+    r = runner.invoke(app, [*args, "--format", "json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["unreported"] == [{"street": "丙街道"}]
+    assert "丙街道" not in {s["street"] for s in data["streets"]}
+    out = tmp_path / "r.xlsx"
+    r = runner.invoke(app, [*args, "-o", str(out)])
+    assert r.exit_code == 0 and "未报送" in r.stdout
+    ws = openpyxl.load_workbook(out)["概览"]
+    row = _find(ws, "丙街道").row
+    assert ws.cell(row, 3).value == "未报送"

@@ -1,6 +1,6 @@
-"""The report workbook (``sanlv report -o report.xlsx``), SPEC section 5: 概览 (streets and
-the district total against the target, with a native chart), 社区明细, 问题清单, 口径说明
-and 数据质量, laid out from the report content."""
+"""The report workbook (``sanlv report -o report.xlsx``), SPEC section 5: 概览 (the streets
+by rank against the target, the counts behind the rates, a native chart), 分类统计, 社区明细,
+问题清单, 口径说明 and 数据质量, laid out from the report content."""
 
 from __future__ import annotations
 
@@ -8,131 +8,159 @@ import os
 from collections import Counter
 
 from ..compute import HEADLINE, RATE_KEYS
-from ..content.labels import DASH, SEVERITY_LABELS, TODO_LABELS, rate_name
-from ..content.report import ReportContent, change_points, exact_rate
+from ..content.labels import DASH, SEVERITY_LABELS, TODO_LABELS, rate_name, rate_short, rate_terse
+from ..content.report import ReportContent, exact_rate
 from ..content.todos import TODO_COLUMNS, shown_columns
 from ..issues import title_of
-from .workbook import Book, text_width, workbook
+from .workbook import Book, workbook
 
-SHEETS = ("概览", "社区明细", "问题清单", "口径说明", "数据质量")
+SHEETS = ("概览", "分类统计", "社区明细", "问题清单", "口径说明", "数据质量")
+
+
+def _by_rank(entries: list[dict]) -> list[dict]:
+    return sorted(entries, key=lambda e: (e.get("rank") is None, e.get("rank") or 0))
+
+
+def _colour_against_target(ws, fmts, first: int, last: int, rate_col: int, goal: float) -> None:
+    """Green when the rate meets the target, red when not (native conditional formats)."""
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    cell = xl_rowcol_to_cell(first, rate_col, col_abs=True)
+    for crit, fmt in ((">=", "good"), ("<", "bad")):
+        ws.conditional_format(
+            first,
+            rate_col,
+            last,
+            rate_col,
+            {
+                "type": "formula",
+                "criteria": f"=AND(ISNUMBER({cell}),{cell}{crit}{goal!r})",
+                "format": fmts[fmt],
+            },
+        )
 
 
 def _overview(book: Book, rc: ReportContent) -> None:
-    from xlsxwriter.utility import xl_rowcol_to_cell
-
-    data, prev = rc.data, rc.previous_data
+    """Page 1, read by a leader in ten seconds: the streets by rank (rank first), each
+    headline rate coloured against its target with the gap and the change; then the counts
+    behind the rates, the secondary rates and the chart."""
+    data = rc.to_json()
+    change = rc.previous is not None
     sh = book.sheet("概览")
     ws, fmts = sh.ws, sh.fmts
     target = data["total"]["target"]
-    ws.write_string(0, 0, rc.title, fmts["title"])
-    when = f"统计截止日期：{rc.as_of.isoformat()}    {rc.target_text()}"
-    if prev is not None:
-        when += f"    对比上期：{prev['as_of']}"
-    ws.write_string(1, 0, when, fmts["note"])
-
-    per_rate = ["分子", "分母", "比率", "目标", "达标", "差距（个）"]
-    if prev is not None:
-        per_rate.append("比上期（百分点）")
-    h1, h2 = 3, 4
-    ws.merge_range(h1, 0, h2, 0, "街道", fmts["head"])
-    ws.merge_range(h1, 1, h2, 1, "小区数", fmts["head"])
-    sh.fit(0, "街道")
-    col = 2
-    rate_cols: dict[str, dict[str, int]] = {}
+    per_rate = ["比率", "差距\n（个）"] + (["比上期\n（百分点）"] if change else [])
+    n_cols = 3 + len(per_rate) * len(HEADLINE)
+    when = f"统计截止 {rc.as_of.isoformat()}"
+    if change:
+        when += f"，比上期：对比 {rc.previous.as_of.isoformat()}"  # type: ignore[union-attr]
+    ws.merge_range(0, 0, 0, n_cols - 1, rc.title, fmts["title"])
+    ws.merge_range(1, 0, 1, n_cols - 1, when, fmts["note"])
+    ws.merge_range(2, 0, 2, n_cols - 1, rc.target_text(), fmts["note"])
+    h1, h2 = 4, 5
+    for c, label in enumerate(("排名", "街道", "小区数")):
+        ws.merge_range(h1, c, h2, c, label, fmts["head"])
+    col = 3
+    rate_cols: dict[str, int] = {}
     for key in HEADLINE:
-        ws.merge_range(h1, col, h1, col + len(per_rate) - 1, rate_name(key), fmts["head"])
-        rate_cols[key] = {}
+        ws.merge_range(h1, col, h1, col + len(per_rate) - 1, rate_short(key), fmts["head"])
         for j, label in enumerate(per_rate):
-            sh.text(h2, col + j, label, "head")
-            rate_cols[key][label] = col + j
+            ws.write_string(h2, col + j, label, fmts["head"])
+        rate_cols[key] = col
         col += len(per_rate)
-    rank_col = col
-    ws.merge_range(h1, rank_col, h2, rank_col, "综合排名", fmts["head"])
-    sh.fit(rank_col, "综合排名")
-    ws.set_row(h1, 30)
+    ws.set_row(h1, 22)
     ws.set_row(h2, 30)
-
-    prev_streets = {s["street"]: s for s in prev["streets"]} if prev else {}
-    rows = [(s["street"], s, prev_streets.get(s["street"]), False) for s in data["streets"]]
-    rows.append(("全区合计", data["total"], prev["total"] if prev else None, True))
+    rows = _by_rank(data["streets"])
+    unreported = rc.unreported or []
     first = h2 + 1
-    for i, (name, entry, before, is_total) in enumerate(rows):
-        r = first + i
-        f_text, f_int, f_pct, f_chg = (
-            ("total", "total_int", "total_pct", "total_chg")
-            if is_total
-            else ("cell", "int", "pct", "chg")
-        )
-        sh.text(r, 0, name, f_text)
-        sh.number(r, 1, entry["compounds"], f_int)
+    r = first
+    for entry in rows:
+        sh.number(r, 0, entry.get("rank"), "int")
+        sh.text(r, 1, entry["street"], "cell")
+        sh.number(r, 2, entry["compounds"], "int")
         for key in HEADLINE:
-            cols = rate_cols[key]
-            sh.number(r, cols["分子"], entry[key]["numerator"], f_int)
-            sh.number(r, cols["分母"], entry[key]["denominator"], f_int)
-            sh.number(r, cols["比率"], exact_rate(entry, key), f_pct)
-            if key in entry["target"]:
-                sh.number(r, cols["目标"], entry["target"][key], f_pct)
-                sh.text(r, cols["达标"], "是" if entry["met"][key] else "否", f_text)
-                sh.number(r, cols["差距（个）"], entry["gap"][key], f_int)
-            else:
-                for label in ("目标", "达标", "差距（个）"):
-                    sh.text(r, cols[label], DASH, f_text)
-            if prev is not None:
-                sh.number(r, cols["比上期（百分点）"], change_points(entry, before, key), f_chg)
-        rank = entry.get("rank")
-        if is_total or rank is None:
-            sh.text(r, rank_col, "", f_text)
-        else:
-            sh.number(r, rank_col, rank, f_int)
-    last = first + len(rows) - 1
-
-    # colour each rate and 达标 cell against its target (native conditional formats)
+            c = rate_cols[key]
+            sh.number(r, c, exact_rate(entry, key), "pct")
+            sh.number(r, c + 1, entry["gap"].get(key), "int")
+            if change:
+                delta = (entry.get("change") or {}).get(key)
+                sh.number(r, c + 2, None if delta is None else delta * 100, "chg")
+        r += 1
+    for street in unreported:
+        sh.text(r, 0, "", "cell")
+        sh.text(r, 1, street, "cell")
+        sh.text(r, 2, "未报送", "cell")
+        for c in range(3, n_cols):
+            sh.text(r, c, DASH, "cell")
+        r += 1
+    total = data["total"]
+    sh.text(r, 0, "", "total")
+    sh.text(r, 1, "全区合计", "total")
+    sh.number(r, 2, total["compounds"], "total_int")
     for key in HEADLINE:
-        cols = rate_cols[key]
-        if key not in target:
-            continue
-        rate0 = xl_rowcol_to_cell(first, cols["比率"], col_abs=True)
-        goal0 = xl_rowcol_to_cell(first, cols["目标"], col_abs=True)
-        for c in (cols["比率"], cols["达标"]):
-            for crit, fmt in ((">=", "good"), ("<", "bad")):
-                ws.conditional_format(
-                    first,
-                    c,
-                    last,
-                    c,
-                    {
-                        "type": "formula",
-                        "criteria": f"=AND(ISNUMBER({rate0}),ISNUMBER({goal0}),"
-                        f"{rate0}{crit}{goal0})",
-                        "format": fmts[fmt],
-                    },
-                )
+        c = rate_cols[key]
+        sh.number(r, c, exact_rate(total, key), "total_pct")
+        sh.number(r, c + 1, total["gap"].get(key), "total_int")
+        if change:
+            delta = (total.get("change") or {}).get(key)
+            sh.number(r, c + 2, None if delta is None else delta * 100, "total_chg")
+    for key in HEADLINE:
+        if key in target:
+            _colour_against_target(ws, fmts, first, r, rate_cols[key], target[key])
+    notes = ["排名：按三项主要比率的平均值从高到低，相同者并列；差距：达到目标还需增加的个数。"]
+    if unreported:
+        notes.append(f"未报送的街道没有计入统计：{'、'.join(unreported)}。")
+    for note in notes:
+        r += 1
+        ws.merge_range(r, 0, r, n_cols - 1, note, fmts["note"])
+
+    # the counts behind the rates (numerators and denominators)
+    r += 2
+    ws.write_string(r, 0, "各街道分子、分母", fmts["section"])
+    r += 1
+    heads = ["排名", "街道", "小区数"]
+    for key in HEADLINE:
+        heads += [f"{rate_terse(key)}\n分子", f"{rate_terse(key)}\n分母"]
+    sh.header(r, heads)
+    ws.set_row(r, 30)
+    for entry in [*rows, total]:
+        r += 1
+        is_total = entry is total
+        text, num = ("total", "total_int") if is_total else ("cell", "int")
+        if is_total:
+            sh.text(r, 0, "", text)
+        else:
+            sh.number(r, 0, entry.get("rank"), num)
+        sh.text(r, 1, "全区合计" if is_total else entry["street"], text)
+        sh.number(r, 2, entry["compounds"], num)
+        for j, key in enumerate(HEADLINE):
+            sh.number(r, 3 + 2 * j, entry[key]["numerator"], num)
+            sh.number(r, 4 + 2 * j, entry[key]["denominator"], num)
 
     # the secondary rates of the district
-    r = last + 2
+    r += 2
     ws.write_string(r, 0, "全区各项指标（含辅助指标）", fmts["section"])
     r += 1
-    for c, label in enumerate(["指标", "分子", "分母", "比率"]):
+    ws.merge_range(r, 0, r, 2, "指标", fmts["head"])
+    for c, label in enumerate(["分子", "分母", "比率"], start=3):
         ws.write_string(r, c, label, fmts["head"])
     for key in RATE_KEYS:
         r += 1
-        ws.write_string(r, 0, rate_name(key), fmts["cell"])
-        sh.number(r, 1, data["total"][key]["numerator"], "int")
-        sh.number(r, 2, data["total"][key]["denominator"], "int")
-        sh.number(r, 3, exact_rate(data["total"], key), "pct")
-    sh.fit(0, max((rate_name(k) for k in RATE_KEYS), key=text_width), cap=40)
+        ws.merge_range(r, 0, r, 2, rate_name(key), fmts["cell"])
+        sh.number(r, 3, total[key]["numerator"], "int")
+        sh.number(r, 4, total[key]["denominator"], "int")
+        sh.number(r, 5, exact_rate(total, key), "pct")
 
-    # native column chart: the three rates by street
-    if data["streets"]:
+    # native column chart: the three rates by street, in rank order
+    if rows:
         chart = book.wb.add_chart({"type": "column"})
-        n_first, n_last = first, last - 1
         for key in HEADLINE:
-            c = rate_cols[key]["比率"]
+            c = rate_cols[key]
             chart.add_series(
                 {
-                    "name": rate_name(key),
-                    "categories": ["概览", n_first, 0, n_last, 0],
-                    "values": ["概览", n_first, c, n_last, c],
+                    "name": rate_short(key),
+                    "categories": ["概览", first, 1, first + len(rows) - 1, 1],
+                    "values": ["概览", first, c, first + len(rows) - 1, c],
                     "data_labels": {"value": True, "num_format": "0%"},
                 }
             )
@@ -141,11 +169,46 @@ def _overview(book: Book, rc: ReportContent) -> None:
             {"num_format": "0%", "min": 0, "max": 1, "major_gridlines": {"visible": True}}
         )
         chart.set_legend({"position": "bottom"})
-        width = max(720, 90 * len(data["streets"]) + 200)
-        chart.set_size({"width": min(width, 1600), "height": 360})
+        sh.finish(h2, freeze_col=2)
+        width = (6 + max(sh.widths.get(1, 10), 12) + 8 + 10 * (n_cols - 3)) * 7
+        chart.set_size({"width": max(560, width), "height": 340})
         ws.insert_chart(r + 2, 0, chart)
+    else:
+        sh.finish(h2, freeze_col=2)
+    # fixed widths: the tables below share these columns and wrap their headers
+    ws.set_column(0, 0, 6)
+    ws.set_column(1, 1, max(sh.widths.get(1, 10), 12))
+    ws.set_column(2, 2, 8)
+    for key in HEADLINE:
+        ws.set_column(rate_cols[key], rate_cols[key] + len(per_rate) - 1, 10)
+
+
+def _categories(book: Book, rc: ReportContent) -> None:
+    """分类统计: the rates per 小区类型."""
+    sh = book.sheet("分类统计")
+    ws, fmts = sh.ws, sh.fmts
+    ws.write_string(
+        0, 0, f"分类统计（按小区类型，统计截止 {rc.as_of.isoformat()}）", fmts["section"]
+    )
+    h1, h2 = 1, 2
+    ws.merge_range(h1, 0, h2, 0, "小区类型", fmts["head"])
+    ws.merge_range(h1, 1, h2, 1, "小区数", fmts["head"])
+    sh.fit(0, "小区类型")
+    for i, key in enumerate(RATE_KEYS):
+        c = 2 + 3 * i
+        ws.merge_range(h1, c, h1, c + 2, rate_short(key), fmts["head"])
+        for j, label in enumerate(["分子", "分母", "比率"]):
+            sh.text(h2, c + j, label, "head")
+    ws.set_row(h1, 42)
+    for r, e in enumerate(rc.data["categories"], start=h2 + 1):
+        sh.text(r, 0, e["category"], "cell")
+        sh.number(r, 1, e["compounds"], "int")
+        for i, key in enumerate(RATE_KEYS):
+            c = 2 + 3 * i
+            sh.number(r, c, e[key]["numerator"], "int")
+            sh.number(r, c + 1, e[key]["denominator"], "int")
+            sh.number(r, c + 2, exact_rate(e, key), "pct")
     sh.finish(h2, freeze_col=1)
-    ws.set_column(0, 0, max(sh.widths.get(0, 10), 12))
 
 
 def _communities(book: Book, rc: ReportContent) -> None:
@@ -249,6 +312,7 @@ def write_report(rc: ReportContent, path: str | os.PathLike) -> None:
     title = f"{rc.district}“三率”统计报告 {rc.as_of.isoformat()}"
     with workbook(path, kind="report", title=title, created=rc.generated) as book:
         _overview(book, rc)
+        _categories(book, rc)
         _communities(book, rc)
         _todos(book, rc)
         _method(book, rc)
