@@ -173,6 +173,7 @@ def _overview(book: Book, rc: ReportContent) -> None:
         width = (6 + max(sh.widths.get(1, 10), 12) + 8 + 10 * (n_cols - 3)) * 7
         chart.set_size({"width": max(560, width), "height": 340})
         ws.insert_chart(r + 2, 0, chart)
+        ws.set_h_pagebreaks([r + 1])  # the chart prints whole, on a page of its own
     else:
         sh.finish(h2, freeze_col=2)
     # fixed widths: the tables below share these columns and wrap their headers

@@ -81,6 +81,7 @@ def write_trend(result: TrendResult, path: str | os.PathLike) -> None:
             chart.set_legend({"position": "bottom"})
             chart.set_size({"width": 760, "height": 380})
             ws.insert_chart(n + 3, 0, chart)
+            ws.set_h_pagebreaks([n + 2])  # the chart prints whole, on a page of its own
         _table(book, "街道", f"各街道{title}", result, result.streets, True)
         sh = book.sheet("说明", title)
         sh.ws.set_column(0, 0, 100)
