@@ -462,6 +462,7 @@ class _Builder:
                     "households": households,
                     "management_mode": mode,
                     "service_company": company,
+                    "service_company_code": None,
                     "service_since": since,
                     "in_scope": in_scope,
                     "committee_eligible": eligible,

@@ -52,7 +52,14 @@ def test_defaults_are_the_spec_defaults():
     )
     assert c.service.professional_modes == ("专业物业服务",)
     assert c.party == PartyConfig(
-        ("committee", "service_project"), "all", 3, False, ("专业物业服务", "国企托管")
+        population=("committee", "service_project"),
+        committee_scope="all",
+        min_members_for_org=3,
+        count_work_coverage=False,
+        service_unit="project",
+        org_forms=("单独组建", "联合组建", "功能型党组织", "挂靠组建"),
+        work_forms=("派驻党建指导员",),
+        service_project_modes=("专业物业服务", "国企托管"),
     )
     assert c.rules == RulesConfig(5, 11, 100, 7, 5, 3, 0.5, 90, 90)
     assert [t.by for t in c.targets] == [D(2020, 12, 31), D(2021, 12, 31), D(2022, 12, 31)]

@@ -283,6 +283,7 @@ def test_filled_template_reads_back_with_nothing_skipped(tmp_path):
             320,
             "专业物业服务",
             "天利仁和物业服务股份有限公司",
+            "91110105MA01ABCD2X",
             dt.date(2020, 5, 1),
             "是",
             "是",

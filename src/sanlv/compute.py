@@ -17,15 +17,19 @@ import pandas as pd
 
 from . import schema
 from .config import HEADLINE_RATES, RATE_KEYS, Config
+from .levels import PLACE_COLUMNS, UNFILLED, UNFILLED_DISTRICT
 from .normalise import Dataset
 from .units import (
     UNIT_COMMITTEE,
+    UNIT_ENTERPRISE,
     UNIT_SERVICE,
     active_on,
     attach_orgs,
+    company_keys,
     first_by_id,
     isin,
     lifecycle_state,
+    resolve_districts,
     service_projects,
     service_started,
 )
@@ -115,6 +119,11 @@ class Computation:
     def _counts(self, by: list[str] | None) -> pd.DataFrame:
         c = self.compounds[self.compounds["in_scope"].to_numpy(bool)]
         u = self.units
+        if self.config.party.service_unit == "enterprise" and len(u):
+            # a company counts once in each group where it has a project (once in the total)
+            u = u.drop_duplicates([*(by or ()), "unit_kind", "unit_id"])
+        w = self.committees
+        w = w[(w["active"] & w["in_scope"]).to_numpy(bool)]
         headline_party = (
             "party_work_ok" if self.config.party.count_work_coverage else "party_org_ok"
         )
@@ -141,17 +150,29 @@ class Computation:
             "party_service_num": (ok & ~is_comm).astype(np.int64),
             "party_service_den": (~is_comm).astype(np.int64),
         }
-        if not by:
-            total = {k: int(v.sum()) for k, v in (cf | uf).items()}
-            return pd.DataFrame([total])
-        # one groupby over both tables: compound columns are 0 on unit rows and vice versa
-        n_c, n_u = len(c), len(u)
-        values = {k: np.concatenate([v, np.zeros(n_u, np.int64)]) for k, v in cf.items()}
-        values |= {k: np.concatenate([np.zeros(n_c, np.int64), v]) for k, v in uf.items()}
-        keys = {
-            b: np.concatenate([c[b].to_numpy(dtype=object), u[b].to_numpy(dtype=object)])
-            for b in by
+        members = w["members"].fillna(0).to_numpy(np.int64)
+        party = w["party_members"].fillna(0).to_numpy(np.int64)
+        cross = w["cross_appointed"]
+        wf = {
+            "committee_party_half_num": ((members > 0) & (2 * party >= members)).astype(np.int64),
+            "committee_party_half_den": np.ones(len(w), dtype=np.int64),
+            "committee_cross_num": cross.fillna(0).to_numpy(np.int64).clip(0, 1),
+            "committee_cross_den": cross.notna().to_numpy(np.int64),
         }
+        parts = ((c, cf), (u, uf), (w, wf))
+        names = [k for _, f in parts for k in f]
+        if not by:
+            total = {k: int(v.sum()) for _, f in parts for k, v in f.items()}
+            return pd.DataFrame([total])[names]
+        # one groupby over the three tables: each table's columns are 0 on the others' rows
+        sizes = [len(t) for t, _ in parts]
+        values = {}
+        for i, (_, f) in enumerate(parts):
+            for k, v in f.items():
+                pieces = [np.zeros(n, np.int64) for n in sizes]
+                pieces[i] = v
+                values[k] = np.concatenate(pieces)
+        keys = {b: np.concatenate([t[b].to_numpy(dtype=object) for t, _ in parts]) for b in by}
         frame = pd.DataFrame(keys | values)
         return frame.groupby(by, dropna=False, sort=True).sum().reset_index()
 
@@ -167,8 +188,9 @@ class Computation:
 
     def todos(self) -> pd.DataFrame:
         """Every to-do of SPEC section 5, one row each, for the report and the ledger alike:
-        `kind` (TODO_KINDS), street, community, compound_id, compound_name, object_id,
-        unit_kind (party to-dos), reason, term_end (expired committees)."""
+        `kind` (TODO_KINDS), district, street, community, compound_id, compound_name,
+        object_id, unit_kind (party to-dos), reason, term_end (expired committees). A company
+        (party.service_unit = "enterprise") is one to-do, placed at its first project."""
         c = self.compounds
         parts: list[dict[str, np.ndarray]] = []
 
@@ -183,6 +205,7 @@ class Computation:
             parts.append(
                 {
                     "kind": np.full(n, kind, dtype=object),
+                    "district": df["district"].to_numpy(dtype=object),
                     "street": df["street"].to_numpy(dtype=object),
                     "community": df["community"].to_numpy(dtype=object),
                     "compound_id": df["compound_id"].to_numpy(dtype=object),
@@ -201,6 +224,7 @@ class Computation:
         nc = c[(c["committee_in_den"] & ~c["committee_counted"]).to_numpy(bool)]
         ns = c[(c["in_scope"] & ~c["service_counted"]).to_numpy(bool)]
         u = self.units[~self.units["party_counted"].astype(bool).to_numpy()]
+        u = u.drop_duplicates(["unit_kind", "unit_id"])  # a company is one to-do
         com = self.committees
         # Expired committees are always flagged (SPEC section 1), in scope or not.
         ex = com[
@@ -225,8 +249,12 @@ def compute(ds: Dataset, config: Config, as_of: date) -> Computation:
     comp = first_by_id(ds.compounds, "compound_id").copy()
     comp["in_scope"] = comp["in_scope"].fillna(True).astype(bool)
     comp["committee_eligible"] = comp["committee_eligible"].fillna(True).astype(bool)
-    for col in ("street", "community", "category"):
-        comp[col] = comp[col].astype(object).where(comp[col].notna(), "（未填）")
+    files = np.array([src.file for src in ds.sources] or [""], dtype=object)
+    comp["district"], _ = resolve_districts(
+        comp["district"], files[comp["_src"].to_numpy(np.int64)], UNFILLED_DISTRICT
+    )
+    for col in PLACE_COLUMNS[1:]:
+        comp[col] = comp[col].astype(object).where(comp[col].notna(), UNFILLED)
 
     # Committees and their status on the day.
     com = first_by_id(ds.committees, "committee_id").copy()
@@ -312,7 +340,7 @@ def compute(ds: Dataset, config: Config, as_of: date) -> Computation:
     # Party units: active committees of compounds in scope, and service projects.
     scope_ids = comp.loc[comp["in_scope"], "compound_id"]
     unit_frames = []
-    comp_attrs = comp.set_index("compound_id")[["name", "street", "community", "category"]]
+    comp_attrs = comp.set_index("compound_id")[["name", *PLACE_COLUMNS, "in_scope"]]
     if UNIT_COMMITTEE in pcfg.population:
         cu = com[com["active"] & isin(com["compound_id"], scope_ids)]
         if pcfg.committee_scope == "qualifying":
@@ -327,14 +355,21 @@ def compute(ds: Dataset, config: Config, as_of: date) -> Computation:
                 }
             )
         )
+    companies = dict(zip(comp["compound_id"].tolist(), company_keys(comp).tolist(), strict=True))
+    enterprise = pcfg.service_unit == "enterprise"
     if UNIT_SERVICE in pcfg.population:
         sp = comp[service_projects(comp, pcfg.service_project_modes, day)]
+        ids = sp["compound_id"].to_numpy(dtype=object)
+        if enterprise:  # a project without a company name stays a unit of its own
+            unit_ids = np.array([companies[i] or i for i in ids.tolist()], dtype=object)
+        else:
+            unit_ids = ids
         unit_frames.append(
             pd.DataFrame(
                 {
-                    "unit_kind": UNIT_SERVICE,
-                    "unit_id": sp["compound_id"].to_numpy(),
-                    "compound_id": sp["compound_id"].to_numpy(),
+                    "unit_kind": UNIT_ENTERPRISE if enterprise else UNIT_SERVICE,
+                    "unit_id": unit_ids,
+                    "compound_id": ids,
                     "committee_kind": None,
                 }
             )
@@ -344,14 +379,20 @@ def compute(ds: Dataset, config: Config, as_of: date) -> Computation:
         if unit_frames
         else pd.DataFrame(columns=["unit_kind", "unit_id", "compound_id", "committee_kind"])
     )
-    units = units.join(comp_attrs, on="compound_id")
+    units = units.join(comp_attrs.drop(columns="in_scope"), on="compound_id")
     units["compound_name"] = units.pop("name")
 
     # Attach active Party organisations to units.
     orgs = first_by_id(ds.party_orgs, "org_id")
     all_links = attach_orgs(orgs, com, day)
-    all_links["is_org"] = isin(all_links["form"], schema.ORG_FORMS)
-    all_links["is_work"] = all_links["is_org"] | (all_links["form"] == schema.FORM_INSTRUCTOR)
+    if enterprise:  # an organisation of a company's project covers the company
+        service = (all_links["unit_kind"] == UNIT_SERVICE).to_numpy()
+        refs = all_links["unit_id"].to_numpy(dtype=object)
+        # a compound id stands for its company; anything else (a credit code) for itself
+        all_links.loc[service, "unit_id"] = [companies.get(r) or r for r in refs[service].tolist()]
+        all_links.loc[service, "unit_kind"] = UNIT_ENTERPRISE
+    all_links["is_org"] = isin(all_links["form"], pcfg.org_forms)
+    all_links["is_work"] = all_links["is_org"] | isin(all_links["form"], pcfg.work_forms)
     key = ["unit_kind", "unit_id"]
     agg = all_links.groupby(key).agg(org=("is_org", "any"), work=("is_work", "any"))
     link_key = all_links["unit_kind"] + "\x1f" + all_links["unit_id"]
@@ -364,7 +405,7 @@ def compute(ds: Dataset, config: Config, as_of: date) -> Computation:
     headline = "party_work_ok" if pcfg.count_work_coverage else "party_org_ok"
     units["party_reason"] = np.select(
         [units[headline], units["party_work_ok"], units["org_ids"] != ""],
-        ["", "只有派驻党建指导员（工作覆盖，口径不计入组织覆盖）", "关联的党组织形式无效"],
+        ["", "只有派驻党建指导员等工作覆盖（口径不计入组织覆盖）", "关联的党组织形式不计入覆盖"],
         default="无有效党组织",
     )
     units["party_counted"] = units[headline]

@@ -191,6 +191,15 @@ COMPOUNDS = Roster(
             width=26,
         ),
         Field(
+            "service_company_code",
+            "物业服务企业信用代码",
+            ("统一社会信用代码", "物业企业信用代码"),
+            "text",
+            False,
+            "物业服务企业的18位统一社会信用代码；按企业统计党组织覆盖时用于识别同一企业。",
+            width=20,
+        ),
+        Field(
             "service_since",
             "物业服务起始日期",
             ("进驻日期", "物业进驻日期"),

@@ -7,6 +7,7 @@ Also the set lookups on ids (object arrays, blanks never match) that both use.
 
 from __future__ import annotations
 
+import unicodedata
 from itertools import chain
 
 import numpy as np
@@ -16,6 +17,7 @@ from . import schema
 
 UNIT_COMMITTEE = "committee"
 UNIT_SERVICE = "service_project"
+UNIT_ENTERPRISE = "enterprise"  # a property company, with party.service_unit = "enterprise"
 
 # The state of a committee or an organisation on a day (SPEC section 1 "Active").
 STATE_NO_FOUNDED = "成立日期缺失"
@@ -147,3 +149,50 @@ def lifecycle_state(founded: pd.Series, dissolved: pd.Series, day: pd.Timestamp,
         [STATE_NO_FOUNDED, STATE_NOT_YET, STATE_DISSOLVED],
         default=active,
     )
+
+
+def resolve_districts(
+    districts: pd.Series, files: np.ndarray, unfilled: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """The district of each compound (SPEC section 1 "Levels"): its 区 cell; when blank, the
+    one 区 named elsewhere in its own file if there is exactly one; else, when all the inputs
+    name at most one district, that one (or "" when none is named). When the inputs name two
+    or more districts, a district that stays unknown is `unfilled`, and the second array marks
+    those compounds (a `value-missing` error on 区).
+
+    `districts` is the 区 column, `files` the file of each row."""
+    values = districts.to_numpy(dtype=object)
+    blank = pd.isna(values) | (values == "")
+    named: dict[object, set] = {}
+    for f, d in zip(files[~blank].tolist(), values[~blank].tolist(), strict=True):
+        named.setdefault(f, set()).add(d)
+    everywhere = set().union(*named.values()) if named else set()
+    out = values.copy()
+    unknown = np.zeros(len(values), dtype=bool)
+    for i in np.flatnonzero(blank).tolist():
+        own = named.get(files[i], set())
+        if len(own) == 1:
+            out[i] = next(iter(own))
+        elif len(everywhere) <= 1 and not own:
+            out[i] = next(iter(everywhere), "")
+        else:
+            out[i] = unfilled
+            unknown[i] = True
+    return out, unknown
+
+
+def company_keys(compounds: pd.DataFrame) -> np.ndarray:
+    """The property company of each compound, as it is counted with party.service_unit =
+    "enterprise": its 统一社会信用代码 when filled, else its name folded (NFKC, no spaces);
+    "" when neither is filled."""
+    code = compounds["service_company_code"].to_numpy(dtype=object)
+    name = compounds["service_company"].to_numpy(dtype=object)
+    out = np.empty(len(code), dtype=object)
+    for i, (c, n) in enumerate(zip(code.tolist(), name.tolist(), strict=True)):
+        if isinstance(c, str) and c.strip():
+            out[i] = c.strip().upper()
+        elif isinstance(n, str) and n.strip():
+            out[i] = "".join(unicodedata.normalize("NFKC", n).split())
+        else:
+            out[i] = ""
+    return out

@@ -133,13 +133,19 @@ class Set:
     prints and describes the same way."""
 
     def __init__(
-        self, values: dict[str, str], what: str, allowed: str, excluded: tuple[str, ...] = ()
+        self,
+        values: dict[str, str],
+        what: str,
+        allowed: str,
+        excluded: tuple[str, ...] = (),
+        allow_empty: bool = False,
     ) -> None:
         self.values = values  # accepted spelling -> canonical value
         self.canonical = [v for v in dict.fromkeys(values.values()) if v not in excluded]
         self.what = what
         self.allowed = allowed
         self.excluded = excluded
+        self.allow_empty = allow_empty
         self.choices = "、".join(show(v) if v.isascii() else v for v in self.canonical)
 
     def _lookup(self, text: str) -> str | None:
@@ -148,7 +154,7 @@ class Set:
     def parse(self, value: object) -> tuple[str, ...]:
         if not isinstance(value, list):
             raise wrong_type(f"列表（{self.what}），如 [{show(self.canonical[0])}]", value)
-        if not value:
+        if not value and not self.allow_empty:
             raise Bad(f"不能为空列表，应至少写一个{self.what}")
         found = set()
         for i, item in enumerate(value, 1):
@@ -180,9 +186,26 @@ class Modes(Set):
         return schema.enum_index(MODE_ENUM).get(schema._norm_value(text))
 
 
+class Forms(Set):
+    """Organisation forms (组织形式), by name or alias."""
+
+    def __init__(self, allow_empty: bool = False) -> None:
+        accepted = {
+            name: canon
+            for canon, aliases in schema.ENUMS["org_form"].items()
+            for name in (canon, *aliases)
+        }
+        allowed = "、".join(schema.ENUMS["org_form"]) + "（也可写台账中的别名）"
+        super().__init__(accepted, "组织形式", allowed, allow_empty=allow_empty)
+
+    def _lookup(self, text: str) -> str | None:
+        return schema.enum_index("org_form").get(schema._norm_value(text))
+
+
 POPULATION_LABELS = {"committee": "业委会（物管会）", "service_project": "物业服务项目"}
 
-BOOL, INT, SHARE, MODES = Bool(), Int(), Share(), Modes()
+BOOL, INT, SHARE, MODES, FORMS = Bool(), Int(), Share(), Modes(), Forms()
+FORMS_OR_NONE = Forms(allow_empty=True)
 POPULATION = Set(
     {k: k for k in POPULATION_LABELS},
     "统计对象",

@@ -130,6 +130,12 @@ class _Loader:
                 f"[rules] committee_min_members（{rules.committee_min_members}）"
                 f"不能大于 committee_max_members（{rules.committee_max_members}）"
             )
+        party = parts["party"]
+        both = [f for f in party.org_forms if f in party.work_forms]
+        if both:
+            raise self.fail(
+                f"[party] org_forms 与 work_forms 不能包含同一组织形式（{'、'.join(both)}）"
+            )
         targets = self.targets(data["targets"]) if "targets" in data else DEFAULT_TARGETS
         return Config(**parts, targets=targets, source=self.source)
 

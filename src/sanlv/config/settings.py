@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from .kinds import BOOL, INT, MODES, POPULATION, SHARE, Choice
+from .kinds import BOOL, FORMS, FORMS_OR_NONE, INT, MODES, POPULATION, SHARE, Choice
 
 # --- the rates -----------------------------------------------------------------------------
 
@@ -24,6 +24,8 @@ RATE_NAMES: dict[str, str] = {
     "party_work": "党的组织和工作覆盖率",
     "party_committee": "业委会（物管会）党的组织覆盖率",
     "party_service": "物业服务项目党的组织覆盖率",
+    "committee_party_half": "党员委员过半的业委会（物管会）比例",
+    "committee_cross": "有交叉任职委员的业委会（物管会）比例",
 }
 RATE_KEYS: tuple[str, ...] = tuple(RATE_NAMES)
 HEADLINE_RATES: tuple[str, ...] = ("committee", "service", "party")
@@ -137,6 +139,31 @@ class PartyConfig:
             True: "计入（党的组织覆盖率按组织和工作覆盖计算）",
             False: "不计入组织覆盖（仅计入工作覆盖率）",
         },
+    )
+    service_unit: str = setting(
+        "project",
+        Choice("project", "enterprise"),
+        "物业服务方的统计单位",
+        '物业服务一方按什么计入党组织覆盖率的统计对象："project" 为物业服务项目（每个小区一个）；'
+        '"enterprise" 为物业服务企业（有信用代码的按代码，否则按企业名称识别，'
+        "在一个街道有多个项目的企业只算一次）。",
+        {
+            "project": "物业服务项目（每个小区一个）",
+            "enterprise": "物业服务企业（在各区、各街道各算一次，合计中只算一次）",
+        },
+        applies=lambda p: "service_project" in p.population,
+    )
+    org_forms: tuple[str, ...] = setting(
+        ("单独组建", "联合组建", "功能型党组织", "挂靠组建"),
+        FORMS,
+        "算作组织覆盖的组织形式",
+        "党组织的组织形式属于下列之一的，算党的组织覆盖。",
+    )
+    work_forms: tuple[str, ...] = setting(
+        ("派驻党建指导员",),
+        FORMS_OR_NONE,
+        "算作工作覆盖的组织形式",
+        "属于下列之一的（如派驻党建指导员），只算党的工作覆盖（计入“党的组织和工作覆盖率”）。",
     )
     service_project_modes: tuple[str, ...] = setting(
         ("专业物业服务", "国企托管"),

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..compute import HEADLINE, RATE_KEYS, Computation, Rate
+from ..compute import HEADLINE, RATE_KEYS, Computation
 from ..levels import LEVELS, TOTAL, Level
 
 
@@ -62,29 +62,45 @@ def entries(frame: pd.DataFrame, extra: dict[str, list], target: dict[str, float
     return out
 
 
-def ranks(frame: pd.DataFrame, by: tuple[str, ...]) -> list[int | None]:
-    """Rank of each row by the mean of the headline rates, highest first; equal means share a
-    rank (SPEC section 1)."""
-    score: list[float] = []
-    for r in frame.to_dict("records"):
-        rates = [Rate(int(r[f"{k}_num"]), int(r[f"{k}_den"])).rate for k in HEADLINE]
-        vals = [x for x in rates if x is not None]
-        score.append(sum(vals) / len(vals) if vals else -1.0)
-    names = [tuple(_text(r[b]) for b in by) for r in frame.to_dict("records")]
-    order = sorted(range(len(score)), key=lambda i: (-score[i], names[i]))
-    out: list[int | None] = [None] * len(score)
-    for pos, i in enumerate(order):
-        prev = order[pos - 1] if pos else None
-        out[i] = out[prev] if prev is not None and score[prev] == score[i] else pos + 1
+def scores(frame: pd.DataFrame) -> list[float]:
+    """The ranking score of each row: the mean of the three headline rates, a rate with a
+    zero denominator counting as 0 (SPEC section 1)."""
+    cols = {k: (frame[f"{k}_num"].tolist(), frame[f"{k}_den"].tolist()) for k in HEADLINE}
+    out = []
+    for i in range(len(frame)):
+        total = 0.0
+        for nums, dens in cols.values():
+            total += nums[i] / dens[i] if dens[i] else 0.0
+        out.append(total / len(HEADLINE))
+    return out
+
+
+def ranks(score: list[float], names: list[tuple], groups: list[tuple]) -> list[int]:
+    """Competition ranks (1 = best; equal scores share a rank) within each group."""
+    out = [0] * len(score)
+    members: dict[tuple, list[int]] = {}
+    for i, g in enumerate(groups):
+        members.setdefault(g, []).append(i)
+    for rows in members.values():
+        order = sorted(rows, key=lambda i: (-score[i], names[i]))
+        for pos, i in enumerate(order):
+            prev = order[pos - 1] if pos else None
+            out[i] = out[prev] if prev is not None and score[prev] == score[i] else pos + 1
     return out
 
 
 def level_entries(comp: Computation, level: Level, target: dict[str, float]) -> list[dict]:
-    """The JSON entries of one level."""
+    """The JSON entries of one level: its keys, `rank` (within `rank_within`) and `rank_all`
+    (across every row, for a level ranked within groups), then the figures."""
     frame = comp.counts(list(level.by)) if level.by else comp.counts()
     extra: dict[str, list[Any]] = {b: [_text(v) for v in frame[b].tolist()] for b in level.by}
     if level.ranked:
-        extra["rank"] = ranks(frame, level.by)
+        score = scores(frame)
+        names = list(zip(*(extra[b] for b in level.by), strict=True))
+        within = list(zip(*(extra[b] for b in level.rank_within), strict=True)) or [()] * len(names)
+        extra["rank"] = list(ranks(score, names, within))
+        if level.rank_within:
+            extra["rank_all"] = list(ranks(score, names, [()] * len(names)))
     return entries(frame, extra, target)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..compute import TODO_COMMITTEE, TODO_EXPIRED, TODO_PARTY, TODO_SERVICE
 from ..config import RATE_NAMES
 from ..issues import SEVERITY_LABELS, SEVERITY_ORDER
-from ..units import UNIT_COMMITTEE, UNIT_SERVICE
+from ..units import UNIT_COMMITTEE, UNIT_ENTERPRISE, UNIT_SERVICE
 
 __all__ = ["SEVERITY_LABELS", "SEVERITY_ORDER"]
 
@@ -26,6 +26,8 @@ RATE_LABELS: dict[str, tuple[str, str, str]] = {
     "party_work": (RATE_NAMES["party_work"], "党的组织和工作覆盖率", "组织和工作覆盖"),
     "party_committee": (RATE_NAMES["party_committee"], "业委会党组织覆盖率", "业委会党组织"),
     "party_service": (RATE_NAMES["party_service"], "物业项目党组织覆盖率", "项目党组织"),
+    "committee_party_half": (RATE_NAMES["committee_party_half"], "党员委员过半比例", "党员过半"),
+    "committee_cross": (RATE_NAMES["committee_cross"], "交叉任职比例", "交叉任职"),
 }
 
 
@@ -48,7 +50,11 @@ TODO_LABELS: dict[str, str] = {
     TODO_EXPIRED: "届满未换届",
 }
 
-UNIT_LABELS: dict[str, str] = {UNIT_COMMITTEE: "业委会（物管会）", UNIT_SERVICE: "物业服务项目"}
+UNIT_LABELS: dict[str, str] = {
+    UNIT_COMMITTEE: "业委会（物管会）",
+    UNIT_SERVICE: "物业服务项目",
+    UNIT_ENTERPRISE: "物业服务企业",
+}
 
 
 def pct(rate: float | None, places: int = 1) -> str:
