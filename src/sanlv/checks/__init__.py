@@ -29,6 +29,7 @@ from ..regions import Regions, load_regions
 from .cells import (
     check_date_future,
     check_date_order,
+    check_district_unknown,
     check_not_above,
     check_sheet_missing,
     check_value_missing,
@@ -57,6 +58,7 @@ from .party import check_party_host_inactive, check_party_org
 CHECKS: tuple[Callable[[Context], Iterator[Issue]], ...] = (
     check_sheet_missing,
     check_value_missing,
+    check_district_unknown,
     check_not_above,
     check_date_future,
     check_date_order,

@@ -10,7 +10,7 @@ import numpy as np
 from .. import schema
 from ..display import show
 from ..issues import ERROR, WARNING, Issue
-from .context import Context, M, P, rows_where, truthy
+from .context import C, Context, M, P, rows_where, truthy
 
 # --- structural --------------------------------------------------------------------------
 
@@ -147,3 +147,21 @@ def check_date_order(ctx: Context) -> Iterator[Issue]:
                 f"“{lb}”{show(ctx.v(roster_key, later)[i])} 早于“{la}”{show(ctx.v(roster_key, first)[i])}。",
                 hint=f"{lb}应在{la}之后，请核对两个日期（是否把年份或两列填反了）。",
             )
+
+
+def check_district_unknown(ctx: Context) -> Iterator[Issue]:
+    """A compound whose 区 is blank and cannot be told from its own file, when the inputs
+    name two or more districts (SPEC section 1): a value-missing error on 区."""
+    if ctx.ds.compounds.empty:
+        return
+    _, unknown = ctx.districts()
+    for i in rows_where(unknown):
+        yield ctx.issue(
+            C,
+            i,
+            "district",
+            "value-missing",
+            ERROR,
+            "“区”为空，本文件中又写了不止一个区（或没有写区），汇总几个区时无法判断属于哪个区。",
+            hint="请填写所属区；该小区暂按“（未填区）”统计。",
+        )

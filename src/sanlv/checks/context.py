@@ -14,9 +14,10 @@ from .. import schema
 from ..config import Config
 from ..display import show, show_many
 from ..issues import Issue
+from ..levels import UNFILLED_DISTRICT
 from ..normalise import Dataset, location
 from ..regions import Regions
-from ..units import UNIT_COMMITTEE, active_on, attach_orgs, explode_refs
+from ..units import UNIT_COMMITTEE, active_on, attach_orgs, explode_refs, resolve_districts
 
 C, M, P = "compounds", "committees", "party_orgs"
 
@@ -146,6 +147,15 @@ class Context:
         if "committee_ids" not in self._cache:
             self._cache["committee_ids"] = set(self.ds.committees["committee_id"].dropna())
         return self._cache["committee_ids"]
+
+    def districts(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per compound row: its district (SPEC section 1), and whether it stays unknown in
+        a roll-up of several districts."""
+        if "districts" not in self._cache:
+            self._cache["districts"] = resolve_districts(
+                self.ds.compounds["district"], self.files(C), UNFILLED_DISTRICT
+            )
+        return self._cache["districts"]
 
     def roster_loaded(self, roster: str) -> bool:
         return any(s.roster == roster for s in self.ds.sources)

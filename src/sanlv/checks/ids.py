@@ -17,7 +17,10 @@ from .context import C, Context, M, P, rows_where, truthy
 
 
 def _record(ctx: Context, roster: str, i: int, keys: list[str]) -> tuple:
-    return tuple(show(ctx.v(roster, k)[i]) for k in keys)
+    record = tuple(show(ctx.v(roster, k)[i]) for k in keys)
+    if roster == C:  # the district as resolved: the same record in two districts collides
+        record += (ctx.districts()[0][i],)
+    return record
 
 
 def check_id_duplicate(ctx: Context) -> Iterator[Issue]:
@@ -67,6 +70,18 @@ def check_id_duplicate(ctx: Context) -> Iterator[Issue]:
                             f"{id_label}“{key}”在 {ctx.place(roster.key, j)} 已报送过，"
                             "内容完全相同：重复报送，只计一次。",
                             hint="同一条记录只需在一个文件中报送。",
+                        )
+                    elif roster.key == C and ctx.districts()[0][i] != ctx.districts()[0][j]:
+                        there, here = ctx.districts()[0][j], ctx.districts()[0][i]
+                        yield ctx.issue(
+                            roster.key,
+                            i,
+                            roster.id_field,
+                            "id-duplicate",
+                            ERROR,
+                            f"{id_label}“{key}”在{there}（{ctx.place(roster.key, j)}）和"
+                            f"{here}都出现：全市汇总时编号必须唯一。",
+                            hint="请两个区核对编号，按全市统一的编码规则改正其中一方。",
                         )
                     else:
                         diff = [
