@@ -1385,7 +1385,7 @@ class _MessyWriter:
                         group_sums[field] += value
                     cells.append(self.cell(key, field, types[field], value, n))
                 model.add(cells)
-                if n in blanks:
+                if n in blanks and key != "compounds":
                     close_run()
                     model.add([])
             close_run()
@@ -1401,6 +1401,8 @@ class _MessyWriter:
                 for k, v in group_sums.items():
                     cells[col_of[k]] = (v, "total")
                 model.add(cells)
+            if n in blanks and key == "compounds":
+                model.add([])  # between communities, after the 小计 row
         if lay.grand_total:
             cells = [(None, "total")] * model.ncols
             if lay.subtotals == "name" and key == "compounds":
