@@ -260,13 +260,12 @@ def test_full_layout_xlsx_has_every_feature(tmp_path, district) -> None:
             assert any(unicodedata.normalize("NFKC", v) != v for v in hh)  # full-width digits
         if key == "committees":
             assert any(isinstance(v, str) and v.endswith("人") for v in sheet.column("members"))
-        date_fields = [f for f, t in ((f.key, f.type) for f in schema.ROSTER_BY_KEY[key].fields)]
-        dates = [
-            v
-            for f in date_fields
-            if schema.ROSTER_BY_KEY[key].field(f).type == "date" and f in sheet.fields
-            for v in sheet.column(f)
+        date_fields = [
+            f.key
+            for f in schema.ROSTER_BY_KEY[key].fields
+            if f.type == "date" and f.key in sheet.fields
         ]
+        dates = [v for f in date_fields for v in sheet.column(f)]
         forms = {
             "cn": r"\d{4}年\d{1,2}月\d{1,2}日",
             "dot": r"\d{4}\.\d{1,2}\.\d{1,2}",
