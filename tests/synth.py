@@ -10,7 +10,15 @@ checks of SPEC section 4 find no errors — only the policy warnings a real dist
 `write_workbook` writes the district as one standard workbook (canonical headers, real Excel
 dates); `write_street_ledger` writes one street the way street offices' ledgers really look
 (title rows, a two-row grouped header, header aliases, dates and numbers typed as text,
-a 合计 row and footer lines), to exercise a reader.
+a 合计 row and footer lines), to exercise a reader; its bytes are those of the sample
+`data/samples/巷口街道台账.xlsx` and do not change.
+
+`write_messy_street` writes one street in any `Layout` of SPEC section 2, including the
+layouts found in the field since (`FIELD_FINDINGS`: 小计 rows labelled in the name column,
+merged optional cells, a title repeated mid-sheet, names beginning with 小计), as a workbook
+or as GB18030 CSV files; `write_messy_district` writes a whole district that way, one file
+per street, with the expected figures from `district_truth` — computed from the generated
+rows, not by sanlv — so that tests can compare what sanlv reads with what was written.
 
 Everything is driven by one `random.Random(seed)`: the same arguments give the same rows.
 """
@@ -21,7 +29,8 @@ import os
 import random
 import zlib
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sanlv.schema import (
@@ -38,7 +47,16 @@ from sanlv.schema import (
 __all__ = [
     "DEFAULT_AS_OF",
     "DISTRICT_NAME",
+    "FIELD_FINDINGS",
+    "RATE_KEYS",
+    "Layout",
+    "MessyDistrict",
+    "district_truth",
     "make_district",
+    "make_messy_district",
+    "street_layout",
+    "write_messy_district",
+    "write_messy_street",
     "write_street_ledger",
     "write_workbook",
 ]
@@ -1037,3 +1055,895 @@ def _write_value_lists(workbook) -> None:
         for r, v in enumerate(values, start=1):
             ws.write_string(r, c, v)
     ws.hide()
+
+
+# --- messy street files: every layout of SPEC section 2 ------------------------------------
+
+FIELD_FINDINGS = (
+    "name-subtotals",
+    "merged-optional",
+    "repeated-title",
+    "repeated-header",
+    "subtotal-names",
+)
+"""The layouts "found in the field since" (SPEC section 2) that `write_messy_district` adds
+on top of the classic messy layouts:
+
+- ``name-subtotals``: per-community 小计 rows labelled in the name column (“纺织社区小计”),
+  with sums, and the 合计 row labelled there too (“巷口街道合计”);
+- ``merged-optional``: runs of equal 纳入统计/具备组建条件/小区类型/物业服务企业 merged
+  vertically over data rows (纳入统计=否 over three rows in every street);
+- ``repeated-title``: the sheet's title line again before a second block of compounds;
+- ``repeated-header``: the title line and the (two-row) header again before that block;
+- ``subtotal-names``: one compound per street whose name begins with 小计 or 总计 (data,
+  with a valid id)."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How one messy street file is laid out (SPEC section 2, "What real ledgers look like").
+
+    The defaults are the classic messy street file; the field findings are off. A CSV has
+    no merged cells and no sheets: `merged_required`, `merged_optional` and `hidden_sheets`
+    do not apply to it (every row carries its own values there).
+    """
+
+    title_rows: int = 1  # 0, 1 (the title, merged across the table) or 2 (附件2, then the title)
+    info_line: int = 1  # 0 none; 1 填报单位/填报日期 in one merged cell; 2 in two cells
+    two_row_header: bool = True  # upper row groups columns with merged cells
+    serial: bool = True  # a leading 序号 column
+    blank_rows: int = 2  # blank rows among the data rows
+    subtotals: str = "none"  # per-community 小计 rows: "none", "serial" (小计 in column A),
+    # or "name" (“纺织社区小计” in the name column; the 合计 row is then labelled there too)
+    grand_total: bool = True  # a 合计 row with sums under each roster
+    repeated_title: bool = False  # the title line again before a second block of compounds
+    repeated_header: bool = False  # the header rows again before that second block
+    merged_required: bool = False  # 街道 and 社区 merged vertically over their data rows
+    merged_optional: bool = False  # runs of equal 纳入统计/具备组建条件/小区类型/物业服务企业
+    footer: bool = True  # 填表人/审核人/联系电话 and 填表说明 lines
+    text_numbers: bool = True  # "1,234户", "1,234", full-width digits, "7人"
+    text_dates: bool = True  # 2021年5月1日, 2021.5.1, 2021/05/01, 20210501 and Excel dates
+    float_ids: bool = True  # numeric ids stored as numbers (read back as 1001.0)
+    stray_spaces: bool = True  # spaces and full-width spaces around some values
+    hidden_sheets: bool = True  # a hidden drop-down sheet and a hidden stale roster copy
+
+    def __post_init__(self) -> None:
+        if self.subtotals not in ("none", "serial", "name"):
+            raise ValueError(f"subtotals must be none, serial or name, got {self.subtotals!r}")
+        if self.title_rows not in (0, 1, 2) or self.info_line not in (0, 1, 2):
+            raise ValueError("title_rows and info_line must be 0, 1 or 2")
+        if self.repeated_title and self.title_rows == 0:
+            raise ValueError("repeated_title needs a title row")
+        if self.blank_rows < 0:
+            raise ValueError("blank_rows must not be negative")
+
+
+class _XlDate:
+    """A date cell stored as an Excel date (ISO text in a CSV)."""
+
+    __slots__ = ("d",)
+
+    def __init__(self, d: date) -> None:
+        self.d = d
+
+
+class _XlId:
+    """A numeric id stored as a number (Excel shows it in full; a CSV export says 1001.0)."""
+
+    __slots__ = ("n",)
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+
+_Cell = tuple[object, str]  # (value, style); value None for a blank (bordered) cell
+
+
+class _SheetModel:
+    """One sheet as rows of (value, style) cells and merged ranges, before it is written to
+    a workbook or a CSV."""
+
+    def __init__(self, name: str, widths: list[int]) -> None:
+        self.name = name
+        self.widths = widths
+        self.rows: list[list[_Cell]] = []
+        self.merges: list[tuple[int, int, int, int]] = []  # r1, c1, r2, c2 (0-based)
+        self.heights: dict[int, int] = {}
+        self.hidden = False
+        self.print_rows: tuple[int, int] | None = None
+        self.freeze: tuple[int, int] | None = None
+
+    @property
+    def ncols(self) -> int:
+        return len(self.widths)
+
+    def add(self, cells: list[_Cell]) -> int:
+        self.rows.append(cells + [(None, "")] * (self.ncols - len(cells)))
+        return len(self.rows) - 1
+
+    def line(self, text: str, style: str, height: int | None = None) -> int:
+        """A text line merged across the table."""
+        r = self.add([(text, style)] + [(None, style)] * (self.ncols - 1))
+        self.merges.append((r, 0, r, self.ncols - 1))
+        if height:
+            self.heights[r] = height
+        return r
+
+
+def _ledger_numeric(value: object) -> bool:
+    return value is not None and _numeric_id(value)
+
+
+def _text_int(value: int, field: str, n: int) -> object:
+    """A count as a street office types it: sometimes text with a unit, a thousands
+    separator or full-width digits."""
+    if field == "households":
+        if n % 3 == 1:
+            return f"{value:,}户"
+        if n % 11 == 5:
+            return str(value).translate(_FULLWIDTH)
+        if n % 7 == 3:
+            return f"{value:,}"
+        if n % 13 == 6:
+            return f"{value}户"
+    elif field == "members" and n % 4 == 2:
+        return f"{value}人"
+    elif field == "party_members" and n % 5 == 3:
+        return str(value).translate(_FULLWIDTH)
+    elif field == "party_members" and n % 7 == 1:
+        return f"{value}人"
+    return value
+
+
+def _text_date(d: date, k: int) -> object:
+    kind = k % 5
+    if kind == 0:
+        return _cn_date(d)
+    if kind == 1:
+        return f"{d.year}.{d.month}.{d.day}"
+    if kind == 2:
+        return f"{d.year}/{d.month:02d}/{d.day:02d}"
+    if kind == 3:
+        return f"{d.year}{d.month:02d}{d.day:02d}"
+    return _XlDate(d)
+
+
+class _MessyWriter:
+    """Builds the sheet models of one street in one layout."""
+
+    def __init__(
+        self, layout: Layout, street: str, district_name: str, as_of: date, seed: int
+    ) -> None:
+        self.layout = layout
+        self.street = street
+        self.district_name = district_name
+        self.as_of = as_of
+        self.rng = random.Random(f"{seed}:{street}")
+        self.date_k = 0
+
+    # one data cell -------------------------------------------------------------------
+
+    def cell(self, key: str, field: str, ftype: str, value: object, n: int) -> _Cell:
+        lay = self.layout
+        if value is None or value == "":
+            return (None, "cell")
+        if ftype == "date":
+            self.date_k += 1
+            if not lay.text_dates:
+                return (_XlDate(value), "date")  # type: ignore[arg-type]
+            v = _text_date(value, self.date_k)  # type: ignore[arg-type]
+            return (v, "date" if isinstance(v, _XlDate) else "cell")
+        if ftype == "int":
+            return (_text_int(value, field, n) if lay.text_numbers else value, "cell")  # type: ignore[arg-type]
+        if ftype == "bool":
+            return ("是" if value else "否", "cell")
+        if lay.float_ids and _ledger_numeric(value):
+            if (
+                (key == "compounds" and field == "compound_id" and n % 6 == 1)
+                or (key == "committees" and field == "compound_id" and n % 5 == 2)
+                or (key == "party_orgs" and field == "host_ref" and n % 4 == 0)
+            ):
+                return (_XlId(int(str(value))), "id_number")
+        if lay.stray_spaces and key == "compounds":
+            if field == "street" and n % 9 == 2:
+                return (f" {value} ", "cell")
+            if field == "community" and n % 10 == 4:
+                return (f"{value}\u3000", "cell")  # a full-width space
+            if field == "name" and n % 12 == 7:
+                return (f" {value}", "cell")
+        return (str(value), "cell")
+
+    # one roster sheet ------------------------------------------------------------------
+
+    def sheet(self, key: str, rows: list[dict]) -> _SheetModel:
+        lay = self.layout
+        sheet_name, title, columns = _LEDGER_COLUMNS[key]
+        roster = ROSTER_BY_KEY[key]
+        types = {f.key: f.type for f in roster.fields}
+        fwidths = {f.key: f.width for f in roster.fields}
+        off = 1 if lay.serial else 0
+        widths = ([6] if lay.serial else []) + [fwidths[f] + 2 for _, _, f in columns]
+        model = _SheetModel(sheet_name, widths)
+        last = model.ncols - 1
+        col_of = {f: off + i for i, (_, _, f) in enumerate(columns)}
+        name_col = col_of.get("name", off)
+        full_title = f"{self.district_name}{self.street}{title}"
+
+        def title_block() -> None:
+            if lay.title_rows == 2:
+                model.add([("附件2", "info")])
+            if lay.title_rows:
+                model.line(full_title, "title", 30)
+
+        def header_block() -> int:
+            if not lay.two_row_header:
+                r = model.add(
+                    ([("序号", "header")] if lay.serial else [])
+                    + [(label, "header") for _, label, _ in columns]
+                )
+                return r
+            top = model.add([(None, "header")] * model.ncols)
+            sub = model.add([(None, "header")] * model.ncols)
+            if lay.serial:
+                model.rows[top][0] = ("序号", "header")
+                model.merges.append((top, 0, sub, 0))
+            i = 0
+            while i < len(columns):
+                group, label, _ = columns[i]
+                c = off + i
+                if group is None:
+                    model.rows[top][c] = (label, "header")
+                    model.merges.append((top, c, sub, c))
+                    i += 1
+                    continue
+                end = i
+                while end + 1 < len(columns) and columns[end + 1][0] == group:
+                    end += 1
+                model.rows[top][c] = (group, "header")
+                if end > i:
+                    model.merges.append((top, c, top, off + end))
+                for k in range(i, end + 1):
+                    model.rows[sub][off + k] = (columns[k][1], "header")
+                i = end + 1
+            return sub
+
+        title_block()
+        if lay.info_line == 1:
+            model.line(
+                f"填报单位：{self.street}办事处（盖章）    填报日期：{_cn_date(self.as_of)}", "info"
+            )
+        elif lay.info_line == 2:
+            cells: list[_Cell] = [(None, "")] * model.ncols
+            cells[0] = (f"填报单位：{self.street}办事处", "info")
+            cells[max(1, last - 2)] = (f"填报日期：{self.as_of:%Y年%m月%d日}", "info")
+            model.add(cells)
+        header_top = len(model.rows)
+        header_last = header_block()
+        model.freeze = (header_last + 1, off)
+        model.print_rows = (header_top, header_last)
+
+        sums = dict.fromkeys(_LEDGER_SUMS[key], 0)
+        total_sums = dict(sums)
+        # data rows grouped into blocks (per community for compounds)
+        groups: list[list[dict]] = []
+        if key == "compounds":
+            order: dict[str, list[dict]] = {}
+            for row in rows:
+                order.setdefault(row["community"], []).append(row)
+            groups = list(order.values())
+        else:
+            groups = [rows]
+        n_rows = len(rows)
+        targets = [n_rows * (k + 1) // (lay.blank_rows + 1) for k in range(lay.blank_rows)]
+        if key == "compounds":
+            # blank rows fall between communities, so that no merged run is cut
+            ends, acc = [], 0
+            for g in groups[:-1]:
+                acc += len(g)
+                ends.append(acc)
+            blanks = {min(ends, key=lambda e, t=t: abs(e - t)) for t in targets} if ends else set()
+        else:
+            blanks = set(targets)
+        blanks.discard(0)
+        second_block = -1
+        if (lay.repeated_title or lay.repeated_header) and len(groups) > 1 and key == "compounds":
+            acc = 0
+            for gi, g in enumerate(groups):
+                if acc >= n_rows // 2:
+                    second_block = gi
+                    break
+                acc += len(g)
+            if second_block < 1:
+                second_block = len(groups) // 2
+
+        run_start: int | None = None
+        runs: list[tuple[int, int]] = []  # contiguous data rows (for merges)
+
+        def close_run() -> None:
+            nonlocal run_start
+            if run_start is not None and len(model.rows) - 1 >= run_start:
+                runs.append((run_start, len(model.rows) - 1))
+            run_start = None
+
+        n = 0
+        for gi, group in enumerate(groups):
+            if gi == second_block:
+                close_run()
+                model.add([])  # a blank row, then the title and/or the header again
+                if lay.repeated_title:
+                    model.line(full_title, "title", 30)
+                if lay.repeated_header:
+                    header_block()
+            group_sums = dict.fromkeys(sums, 0)
+            for row in group:
+                n += 1
+                if run_start is None:
+                    run_start = len(model.rows)
+                cells = [(n, "cell")] if lay.serial else []
+                for _, _, field in columns:
+                    value = row.get(field)
+                    if field in group_sums and isinstance(value, int):
+                        group_sums[field] += value
+                    cells.append(self.cell(key, field, types[field], value, n))
+                model.add(cells)
+                if n in blanks and key != "compounds":
+                    close_run()
+                    model.add([])
+            close_run()
+            for k, v in group_sums.items():
+                total_sums[k] += v
+            if lay.subtotals != "none" and key == "compounds":
+                label = group[0]["community"] + "小计"
+                cells = [(None, "total")] * model.ncols
+                if lay.subtotals == "serial":
+                    cells[0] = ("小计", "total")
+                else:
+                    cells[name_col] = (label, "total")
+                for k, v in group_sums.items():
+                    cells[col_of[k]] = (v, "total")
+                model.add(cells)
+            if n in blanks and key == "compounds":
+                model.add([])  # between communities, after the 小计 row
+        if lay.grand_total:
+            cells = [(None, "total")] * model.ncols
+            if lay.subtotals == "name" and key == "compounds":
+                cells[name_col] = (f"{self.street}合计", "total")
+            else:
+                cells[0] = ("合计", "total")
+            for k, v in total_sums.items():
+                cells[col_of[k]] = (v, "total")
+            model.add(cells)
+        if lay.footer:
+            model.add([])
+            rng = self.rng
+            phone = f"010-{rng.randint(6000, 8999)}{rng.randint(0, 9999):04d}"
+            model.line(
+                f"填表人：{rng.choice(_PEOPLE)}    审核人：{rng.choice(_PEOPLE)}    联系电话：{phone}",
+                "info",
+            )
+            model.line(
+                f"填表说明：1. 本表统计截至{_cn_date(self.as_of)}；2. 日期按“年月日”填写；"
+                "3. 编号须与区级台账一致；4. 小计、合计行不计入统计。",
+                "footer",
+                45,
+            )
+        if key == "compounds":
+            if lay.merged_required:
+                for f in ("street", "community"):
+                    self._merge_runs(model, runs, col_of[f], by_value=True)
+            if lay.merged_optional:
+                for f in ("in_scope", "committee_eligible", "category", "service_company"):
+                    self._merge_runs(model, runs, col_of[f], by_value=True)
+        return model
+
+    @staticmethod
+    def _merge_runs(
+        model: _SheetModel, runs: list[tuple[int, int]], col: int, by_value: bool
+    ) -> None:
+        """Merge vertically every stretch of two or more equal, non-blank cells of `col`
+        within a run of data rows. The model keeps every row's value (a CSV writes them
+        all); the workbook writes only the first cell of a merged range."""
+
+        def key(r: int) -> object:
+            v = model.rows[r][col][0]
+            return v.strip() if isinstance(v, str) else v
+
+        for a, b in runs:
+            r = a
+            while r <= b:
+                v = key(r)
+                end = r
+                while end + 1 <= b and v is not None and key(end + 1) == v:
+                    end += 1
+                if end > r and v is not None:
+                    model.merges.append((r, col, end, col))
+                r = end + 1
+
+    def stale_copy(self, compounds: list[dict]) -> _SheetModel:
+        """A hidden, out-of-date copy of the compound roster (canonical headers) that a
+        reader must not take for data."""
+        roster = ROSTER_BY_KEY["compounds"]
+        model = _SheetModel("小区基本情况（上月）", [f.width for f in roster.fields])
+        model.add([(f.label, "header") for f in roster.fields])
+        for row in compounds[:5]:
+            cells: list[_Cell] = []
+            for f in roster.fields:
+                v = row.get(f.key)
+                if f.key == "households" and isinstance(v, int):
+                    v = v + 1
+                if isinstance(v, bool):
+                    v = "是" if v else "否"
+                elif isinstance(v, date):
+                    v = _XlDate(v)
+                cells.append((v, "cell"))
+            model.add(cells)
+        model.hidden = True
+        return model
+
+
+def _street_rows(district: dict[str, list[dict]], street: str) -> dict[str, list[dict]]:
+    compounds = [row for row in district["compounds"] if row.get("street") == street]
+    if not compounds:
+        raise ValueError(f"no compounds in street {street!r}")
+    compound_ids = {row["compound_id"] for row in compounds}
+    committees = [row for row in district["committees"] if row.get("compound_id") in compound_ids]
+    host_ids = compound_ids | {row["committee_id"] for row in committees}
+    orgs = [
+        row
+        for row in district["party_orgs"]
+        if any(part in host_ids for part in str(row.get("host_ref") or "").split("、"))
+    ]
+    return {"compounds": compounds, "committees": committees, "party_orgs": orgs}
+
+
+def write_messy_street(
+    district: dict[str, list[dict]],
+    street: str,
+    path: str | os.PathLike,
+    *,
+    as_of: date = DEFAULT_AS_OF,
+    layout: Layout | None = None,
+    encoding: str = "gb18030",
+    seed: int = 0,
+) -> list[str]:
+    """Write one street's rosters as a messy street file in `layout`.
+
+    An ``.xlsx`` path gives one workbook with three roster sheets (小区基本情况,
+    业委会（物管会）组建情况, 党组织建设情况), plus, with `layout.hidden_sheets`, a hidden sheet
+    of drop-down values and a hidden stale copy of the compound roster. A ``.csv`` path gives
+    three CSV files in `encoding` (default GB18030) named ``<stem>-<sheet>.csv`` beside it:
+    the same rows without merged cells. Every value still means what it means in
+    `district`. `seed` varies the footer's names. Returns the paths written.
+
+    Raises:
+        ValueError: when `street` has no compounds in `district`, or the suffix is neither
+            .xlsx nor .csv.
+    """
+    _check_district(district)
+    layout = layout or Layout()
+    parts = _street_rows(district, street)
+    compounds = parts["compounds"]
+    district_name = next((r["district"] for r in compounds if r.get("district")), DISTRICT_NAME)
+    writer = _MessyWriter(layout, street, district_name, as_of, seed)
+    models = [writer.sheet(key, parts[key]) for key in ("compounds", "committees", "party_orgs")]
+    target = os.fspath(path)
+    suffix = os.path.splitext(target)[1].lower()
+    if suffix == ".csv":
+        stem = os.path.splitext(target)[0]
+        out = []
+        for model in models:
+            name = f"{stem}-{model.name}.csv"
+            _write_model_csv(model, name, encoding)
+            out.append(name)
+        return out
+    if suffix != ".xlsx":
+        raise ValueError(f"a messy street file is .xlsx or .csv, got {target!r}")
+    if layout.hidden_sheets:
+        models.append(writer.stale_copy(compounds))
+    _write_models_xlsx(models, target, f"{district_name}{street}物业管理台账", layout.hidden_sheets)
+    return [target]
+
+
+def _csv_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, _XlDate):
+        return value.d.isoformat()
+    if isinstance(value, _XlId):
+        return f"{value.n}.0"
+    return str(value)
+
+
+def _write_model_csv(model: _SheetModel, path: str, encoding: str) -> None:
+    import csv
+    import io
+
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, lineterminator="\r\n")
+    for row in model.rows:
+        w.writerow([_csv_text(v) for v, _ in row])
+    with open(path, "wb") as fh:
+        fh.write(buf.getvalue().encode(encoding))
+
+
+def _write_models_xlsx(models: list[_SheetModel], path: str, title: str, value_lists: bool) -> None:
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(path)
+    try:
+        _set_properties(workbook, title)
+        fmts = {
+            "": None,
+            "title": workbook.add_format(
+                {"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"}
+            ),
+            "info": workbook.add_format({"align": "left", "valign": "vcenter"}),
+            "header": workbook.add_format(
+                {
+                    "bold": True,
+                    "border": 1,
+                    "align": "center",
+                    "valign": "vcenter",
+                    "text_wrap": True,
+                    "bg_color": "#F2F2F2",
+                }
+            ),
+            "cell": workbook.add_format({"border": 1, "valign": "vcenter"}),
+            "date": workbook.add_format({"border": 1, "num_format": "yyyy/m/d"}),
+            "id_number": workbook.add_format({"border": 1, "num_format": "0"}),
+            "total": workbook.add_format({"border": 1, "bold": True}),
+            "footer": workbook.add_format({"align": "left", "valign": "top", "text_wrap": True}),
+        }
+        for model in models:
+            _write_model_sheet(workbook, model, fmts)
+        if value_lists:
+            _write_value_lists(workbook)
+    finally:
+        workbook.close()
+
+
+def _write_model_sheet(workbook, model: _SheetModel, fmts: dict) -> None:
+    ws = workbook.add_worksheet(model.name)
+    for c, width in enumerate(model.widths):
+        ws.set_column(c, c, width)
+    for r, height in model.heights.items():
+        ws.set_row(r, height)
+
+    def put(r: int, c: int, value: object, style: str) -> None:
+        fmt = fmts[style]
+        if value is None:
+            if fmt is not None:
+                ws.write_blank(r, c, None, fmt)
+        elif isinstance(value, _XlDate):
+            ws.write_number(r, c, value.d.toordinal() - _EXCEL_EPOCH, fmts["date"])
+        elif isinstance(value, _XlId):
+            ws.write_number(r, c, value.n, fmts["id_number"])
+        elif isinstance(value, bool):
+            ws.write_string(r, c, "是" if value else "否", fmt)
+        elif isinstance(value, int | float):
+            ws.write_number(r, c, value, fmt)
+        else:
+            ws.write_string(r, c, str(value), fmt)
+
+    covered: set[tuple[int, int]] = set()
+    for r1, c1, r2, c2 in model.merges:
+        style = model.rows[r1][c1][1]
+        ws.merge_range(r1, c1, r2, c2, "", fmts[style] or fmts["info"])
+        value = model.rows[r1][c1][0]
+        if value is not None:
+            put(r1, c1, value, style or "info")
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                covered.add((r, c))
+    for r, row in enumerate(model.rows):
+        for c, (value, style) in enumerate(row):
+            if (r, c) not in covered and (value is not None or style):
+                put(r, c, value, style)
+    if model.freeze:
+        ws.freeze_panes(*model.freeze)
+    if model.print_rows:
+        ws.repeat_rows(*model.print_rows)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    if model.hidden:
+        ws.hide()
+
+
+# --- a whole messy district and its truth ---------------------------------------------------
+
+_SUBTOTAL_NAMES = ("小计胡同{k}号院", "总计委家属院", "小计营{k}号院", "总计大院")
+_SERVICE_PROJECT_MODES = (_PROFESSIONAL, _SOE)
+_ORG_FORMS = ("单独组建", "联合组建", "功能型党组织", "挂靠组建")
+_WORK_FORMS = ("派驻党建指导员",)
+RATE_KEYS = (
+    "committee",
+    "service",
+    "service_professional",
+    "party",
+    "party_work",
+    "party_committee",
+    "party_service",
+)
+
+
+def make_messy_district(
+    n_compounds: int,
+    seed: int = 0,
+    n_streets: int | None = None,
+    as_of: date = DEFAULT_AS_OF,
+    *,
+    subtotal_names: bool = False,
+) -> dict[str, list[dict]]:
+    """`make_district`, then arranged for the messy street files: in each street three
+    compounds that no Party organisation refers to (directly or through their committees)
+    are taken out of scope (纳入统计=否, with a note) and put together at the end of one
+    community (moved there from other communities of the street if need be, renamed when
+    the name is taken), so that a merged 纳入统计=否 can span three rows. With
+    `subtotal_names`, one compound per street (in scope, with an active committee when there
+    is one) is renamed so that its name begins with 小计 or 总计 — it is still a compound.
+    Deterministic; the rows are new dicts."""
+    base = make_district(n_compounds, seed=seed, n_streets=n_streets, as_of=as_of)
+    district = {key: [dict(row) for row in rows] for key, rows in base.items()}
+    org_refs: set[str] = set()
+    for org in district["party_orgs"]:
+        org_refs.update(str(org["host_ref"]).split("、"))
+    committee_ids: dict[str, set[str]] = {}
+    for k in district["committees"]:
+        committee_ids.setdefault(k["compound_id"], set()).add(k["committee_id"])
+    active_committee = {k["compound_id"] for k in district["committees"] if k["dissolved"] is None}
+
+    def free(row: dict) -> bool:
+        cid = row["compound_id"]
+        return cid not in org_refs and not committee_ids.get(cid, set()) & org_refs
+
+    streets: dict[str, list[dict]] = {}
+    for row in district["compounds"]:
+        streets.setdefault(row["street"], []).append(row)
+    out: list[dict] = []
+    for s, rows in enumerate(streets.values()):
+        communities: dict[str, list[dict]] = {}
+        for row in rows:
+            communities.setdefault(row["community"], []).append(row)
+        candidates = [r for r in rows if free(r)]
+        if len(candidates) >= 3 and len(rows) >= 6:
+            # the community with the most free compounds takes the three
+            home = max(communities.values(), key=lambda crow: sum(map(free, crow)))
+            chosen = [r for r in home if free(r)][-3:]
+            chosen += [r for r in candidates if r not in chosen][: 3 - len(chosen)]
+            names = {r["name"] for r in home if r not in chosen}
+            for k, r in enumerate(chosen):
+                communities[r["community"]].remove(r)
+                r["community"] = home[0]["community"] if home else r["community"]
+                if r["name"] in names:
+                    r["name"] += "（北院）"
+                names.add(r["name"])
+                r["in_scope"] = False
+                r["note"] = _NOTE_OUT_OF_SCOPE[k % 2]
+            home.extend(chosen)
+        if subtotal_names:
+            scoped = [r for r in rows if r["in_scope"]]
+            with_committee = [r for r in scoped if r["compound_id"] in active_committee]
+            target = (with_committee or scoped or rows)[0]
+            target["name"] = _SUBTOTAL_NAMES[s % len(_SUBTOTAL_NAMES)].format(k=s + 1)
+        for crow in communities.values():
+            out.extend(crow)
+    district["compounds"] = out
+    return district
+
+
+def _rate(num: int, den: int) -> dict:
+    return {"numerator": num, "denominator": den}
+
+
+def district_truth(district: dict[str, list[dict]], as_of: date = DEFAULT_AS_OF) -> dict:
+    """The rates of SPEC section 1 under the default 口径, computed from the generator's own
+    rows (not by sanlv): for the total, every street and every community, the number of
+    compounds in scope and numerator/denominator of each rate in `RATE_KEYS`. Also the
+    number of rows per roster. JSON-ready (dates as ISO text)."""
+    d = as_of
+    compounds = {row["compound_id"]: row for row in district["compounds"]}
+
+    def active(row: dict) -> bool:
+        return row["founded"] <= d and (row["dissolved"] is None or row["dissolved"] > d)
+
+    # party units: (kind, id) -> compound row
+    active_by_compound: dict[str, dict] = {}
+    for k in district["committees"]:
+        if active(k):
+            active_by_compound[k["compound_id"]] = k
+    units: dict[tuple[str, str], dict] = {}
+    for cid, k in active_by_compound.items():
+        if compounds[cid]["in_scope"]:
+            units[("committee", k["committee_id"])] = compounds[cid]
+    for cid, c in compounds.items():
+        since = c["service_since"]
+        if (
+            c["in_scope"]
+            and c["management_mode"] in _SERVICE_PROJECT_MODES
+            and (since is None or since <= d)
+        ):
+            units[("service", cid)] = c
+    org_cov: set[tuple[str, str]] = set()
+    work_cov: set[tuple[str, str]] = set()
+    for org in district["party_orgs"]:
+        if not active(org):
+            continue
+        refs = [r for r in str(org["host_ref"]).split("、") if r]
+        attached: list[tuple[str, str]] = []
+        if org["host_kind"] == HOST_COMPANY:
+            attached = [("service", r) for r in refs]
+        else:
+            for r in refs:
+                k = active_by_compound.get(r)
+                attached.append(("committee", k["committee_id"] if k else r))
+        for unit in attached:
+            if unit not in units:
+                continue
+            if org["form"] in _ORG_FORMS:
+                org_cov.add(unit)
+                work_cov.add(unit)
+            elif org["form"] in _WORK_FORMS:
+                work_cov.add(unit)
+
+    def blank() -> dict:
+        return {"compounds": 0, **{key: [0, 0] for key in RATE_KEYS}}
+
+    total = blank()
+    streets: dict[str, dict] = {}
+    communities: dict[str, dict[str, dict]] = {}
+
+    def levels(c: dict) -> list[dict]:
+        st = streets.setdefault(c["street"], blank())
+        co = communities.setdefault(c["street"], {}).setdefault(c["community"], blank())
+        return [total, st, co]
+
+    def count(c: dict, key: str, hit: bool) -> None:
+        for level in levels(c):
+            level[key][0] += int(hit)
+            level[key][1] += 1
+
+    for cid, c in compounds.items():
+        levels(c)  # every street and community appears, even with nothing in scope
+        if not c["in_scope"]:
+            continue
+        for level in levels(c):
+            level["compounds"] += 1
+        since = c["service_since"]
+        started = since is None or since <= d
+        mode = c["management_mode"]
+        count(c, "committee", cid in active_by_compound)
+        count(c, "service", mode != MODE_NONE and started)
+        count(c, "service_professional", mode == _PROFESSIONAL and started)
+    for unit, c in units.items():
+        count(c, "party", unit in org_cov)
+        count(c, "party_work", unit in work_cov)
+        count(c, "party_committee" if unit[0] == "committee" else "party_service", unit in org_cov)
+
+    def out(level: dict) -> dict:
+        return {
+            "compounds": level["compounds"],
+            **{key: _rate(*level[key]) for key in RATE_KEYS},
+        }
+
+    return {
+        "as_of": d.isoformat(),
+        "rows": {key: len(rows) for key, rows in district.items()},
+        "total": out(total),
+        "streets": {s: out(v) for s, v in streets.items()},
+        "communities": {
+            s: {c: out(v) for c, v in comms.items()} for s, comms in communities.items()
+        },
+    }
+
+
+@dataclass
+class MessyDistrict:
+    """What `write_messy_district` wrote: the rows, the files, the layout of each street's
+    file and the expected figures (`district_truth`)."""
+
+    district: dict[str, list[dict]]
+    files: list[str]
+    layouts: dict[str, Layout]
+    csv_streets: list[str]
+    truth: dict
+
+
+def street_layout(index: int, findings: Iterable[str] = ()) -> Layout:
+    """The layout of the `index`-th street's file in a messy district: the classic messy
+    layouts varied from street to street by `index` (title lines, info line, one- or two-row
+    header, 序号 column or not, blank rows, 小计 rows in column A or none, 合计 and footer
+    lines or a tidy table without them, 街道/社区 merged or not), plus the `findings` (names
+    from `FIELD_FINDINGS`) in every street."""
+    found = set(findings)
+    unknown = found - set(FIELD_FINDINGS)
+    if unknown:
+        raise ValueError(f"unknown field findings: {sorted(unknown)}")
+    i = index
+    title_rows = (1, 2, 1, 0)[i % 4]
+    repeated = bool(found & {"repeated-title", "repeated-header"})
+    if repeated and title_rows == 0:
+        title_rows = 1
+    tidy = i % 4 == 2  # no blank rows, totals or footer below the data
+    if "name-subtotals" in found:
+        subtotals = "name"
+    else:
+        subtotals = "serial" if i % 4 == 0 else "none"
+    return Layout(
+        title_rows=title_rows,
+        info_line=(1, 2, 0)[i % 3],
+        two_row_header=i % 5 != 4,
+        serial=i % 3 != 1,
+        blank_rows=0 if tidy else 1 + i % 3,
+        subtotals=subtotals,
+        grand_total=not tidy,
+        repeated_title=repeated,
+        repeated_header="repeated-header" in found,
+        merged_required=i % 2 == 1,
+        merged_optional="merged-optional" in found,
+        footer=not tidy,
+    )
+
+
+def write_messy_district(
+    folder: str | os.PathLike,
+    n_compounds: int = 1500,
+    seed: int = 0,
+    *,
+    n_streets: int | None = None,
+    as_of: date = DEFAULT_AS_OF,
+    findings: Iterable[str] = FIELD_FINDINGS,
+    csv_every: int = 4,
+    encoding: str = "gb18030",
+    truth_file: str | None = "expected.json",
+) -> MessyDistrict:
+    """Write a whole messy district into `folder`: one messy street file per street (an
+    ``NN街道名台账.xlsx``; every `csv_every`-th street instead as three CSV files in
+    `encoding`), laid out by `street_layout` with the given field `findings` (default: all
+    of them), and, unless `truth_file` is None, the expected figures as JSON in
+    ``folder/truth_file`` (sanlv reads no .json from a folder).
+
+    The rows come from `make_messy_district` (with `subtotal_names` when
+    "subtotal-names" is among the findings); the truth from `district_truth`. Returns a
+    `MessyDistrict`. Deterministic for the same arguments.
+    """
+    import json
+
+    found = tuple(findings)
+    street_layout(0, found)  # validates the names
+    if csv_every < 1:
+        raise ValueError(f"csv_every must be at least 1, got {csv_every!r}")
+    district = make_messy_district(
+        n_compounds, seed, n_streets, as_of, subtotal_names="subtotal-names" in found
+    )
+    root = os.fspath(folder)
+    os.makedirs(root, exist_ok=True)
+    streets = list(dict.fromkeys(row["street"] for row in district["compounds"]))
+    files: list[str] = []
+    layouts: dict[str, Layout] = {}
+    csv_streets: list[str] = []
+    for i, street in enumerate(streets):
+        layout = street_layout(i, found)
+        layouts[street] = layout
+        stem = os.path.join(root, f"{i + 1:02d}{street}台账")
+        if i % csv_every == csv_every - 1:
+            csv_streets.append(street)
+            files += write_messy_street(
+                district,
+                street,
+                stem + ".csv",
+                as_of=as_of,
+                layout=layout,
+                encoding=encoding,
+                seed=seed,
+            )
+        else:
+            files += write_messy_street(
+                district, street, stem + ".xlsx", as_of=as_of, layout=layout, seed=seed
+            )
+    truth = district_truth(district, as_of)
+    if truth_file is not None:
+        with open(os.path.join(root, truth_file), "w", encoding="utf-8") as fh:
+            json.dump(truth, fh, ensure_ascii=False, indent=1, sort_keys=True)
+            fh.write("\n")
+    return MessyDistrict(district, files, layouts, csv_streets, truth)
