@@ -295,12 +295,6 @@ def test_ledger_every_sheet_is_one_page_wide(printed: Printed) -> None:
     assert width_problems(printed.ledger_marked, names, printed.indices["ledger.xlsx"]) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="report layout: page 1 (概览) squeezes the street table (21 columns) to one page "
-    "width at about half size, so its text prints at ~5.4 pt (SPEC section 5: no text on "
-    "page 1 smaller than 8 pt)",
-)
 def test_report_page1_has_no_text_under_8pt(printed: Printed) -> None:
     words = page_words(printed.report, 1, 1)[0]
     assert words, "page 1 has no text"
