@@ -63,7 +63,7 @@ def test_rate_changes_per_street(tmp_path):
     assert east["committee"]["change"] == -0.5
     assert result.rates["total"][0]["compounds"] == {"old": 4, "new": 4}
     levels = [level.key for level, _ in result.rate_rows()]
-    assert levels[0] == "total" and set(levels[1:]) == {"street"}
+    assert levels[0] == "total" and set(levels[1:]) == {"district", "street"}
 
 
 def test_personal_values_hidden_unless_asked(tmp_path):

@@ -142,14 +142,16 @@ def report(
     output: PathLike | None = None,
     previous: Iterable[PathLike] | None = None,
     regions: PathLike | None = None,
+    compare: Iterable[Config | PathLike] | None = None,
     include_personal: bool = False,
     checks: bool = True,
     max_unzipped_mb: int = MAX_UNZIPPED_MB,
 ) -> ReportResult:
     """`sanlv report`: the rates of every level; with `previous`, last month's files (counted
     on last month's last day) for the change; with `regions`, the official list (streets
-    without data are reported as 未报送); with `output`, the report workbook. `checks` runs
-    the checks for the data quality summary (not needed for the JSON)."""
+    without data are reported as 未报送); with `compare`, other 口径 files (the same figures
+    under each, beside ours: 口径对照); with `output`, the report workbook. `checks` runs the
+    checks for the data quality summary (not needed for the JSON)."""
     from .compute import compute
     from .content.report import ReportContent
 
@@ -162,6 +164,14 @@ def report(
     if prev_paths:
         rc.previous_ds = load(prev_paths, max_unzipped_mb, "上期")
         rc.previous = compute(rc.previous_ds, cfg, previous_month_end(day))
+    for other in compare or []:
+        from .content.report import Comparison, config_differences
+
+        other_cfg = _config(other)
+        name = Path(other).stem if not isinstance(other, Config) else (other.source or "口径")
+        rc.compare.append(
+            Comparison(name, compute(ds, other_cfg, day), config_differences(cfg, other_cfg))
+        )
     rc.issues = list(ds.issues)
     region_list = None
     if regions is not None:

@@ -411,4 +411,5 @@ def compute(ds: Dataset, config: Config, as_of: date) -> Computation:
     units["party_counted"] = units[headline]
 
     com_out = com.join(comp_attrs, on="compound_id")
+    com_out["in_scope"] = com_out["in_scope"].fillna(False).astype(bool)
     return Computation(as_of, config, comp.reset_index(drop=True), units, com_out)

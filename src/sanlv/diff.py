@@ -24,14 +24,14 @@ from . import schema
 from .compute import RATE_KEYS, Rate, compute
 from .config import Config
 from .display import show_column
-from .levels import STREET, TOTAL, Level
+from .levels import DISTRICT, STREET, TOTAL, Level
 from .normalise import Dataset
 
 KINDS = {"compounds": "compound", "committees": "committee", "party_orgs": "party_org"}
 KIND_LABELS = {"compound": "小区", "committee": "业委会", "party_org": "党组织"}
 HIDDEN = "（个人信息，已隐去）"
 # The levels whose rates are compared.
-DIFF_LEVELS = (TOTAL, STREET)
+DIFF_LEVELS = (TOTAL, DISTRICT, STREET)
 
 
 @dataclass

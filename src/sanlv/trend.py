@@ -33,7 +33,7 @@ _COUNT_COLS = ["compounds"] + [f"{k}_{x}" for k in RATE_KEYS for x in ("num", "d
 class TrendResult:
     mode: str  # "dates" | "snapshots"
     total: pd.DataFrame  # one row per month: month, as_of, compounds, {key}_num, {key}_den
-    streets: pd.DataFrame  # one row per month and street, same columns plus street
+    streets: pd.DataFrame  # one row per month and street, same columns plus district, street
     notes: list[str] = field(default_factory=list)
     config: Config | None = None
     written: list[Path] = field(default_factory=list)
@@ -54,7 +54,8 @@ class TrendResult:
     def to_json(self) -> dict:
         streets: dict[str, list[dict]] = {}
         for s in self.streets.to_dict("records"):
-            streets.setdefault(s["month"], []).append(self._entry(s, {"street": s["street"]}))
+            keys = {"district": s["district"], "street": s["street"]}
+            streets.setdefault(s["month"], []).append(self._entry(s, keys))
         months = [
             {
                 "month": row["month"],
@@ -87,7 +88,8 @@ def _frame(
     totals: list[pd.DataFrame], streets: list[pd.DataFrame]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     t = pd.concat(totals, ignore_index=True)[["month", "as_of", *_COUNT_COLS]]
-    s = pd.concat(streets, ignore_index=True)[["month", "as_of", "street", *_COUNT_COLS]]
+    s = pd.concat(streets, ignore_index=True)
+    s = s[["month", "as_of", *STREET.by, *_COUNT_COLS]]
     return t, s
 
 

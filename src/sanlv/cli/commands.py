@@ -154,6 +154,13 @@ def report(
         ),
     ] = None,
     regions: Regions = None,
+    compare: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--compare",
+            help="另一口径的配置文件（如市里的 sanlv.toml），按它再算一遍并列出对照；可重复给出。",
+        ),
+    ] = None,
     include_personal: Annotated[
         bool, typer.Option("--include-personal", help="报告中包含主任、书记等个人姓名。")
     ] = False,
@@ -174,6 +181,7 @@ def report(
             output=output,
             previous=previous,
             regions=regions,
+            compare=compare,
             include_personal=include_personal,
             # the checks feed 数据质量 and the terminal's summary line, not the JSON
             checks=fmt != "json",

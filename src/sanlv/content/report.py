@@ -9,14 +9,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 
 from .. import __version__
 from .. import config as config_mod
 from ..compute import HEADLINE, RATE_KEYS, Computation
+from ..config import Config
 from ..issues import SEVERITY_ORDER, Issue
-from ..levels import LEVELS, Level
+from ..levels import LEVELS, UNFILLED_DISTRICT, Level
 from ..normalise import Dataset
+from ..units import resolve_districts
 from .definitions import definitions, file_line, rows_line, skipped_reasons
 from .figures import figures
 from .labels import pct, rate_short, rate_terse
@@ -28,6 +31,20 @@ def district_name(ds: Dataset) -> str:
     col = ds.compounds["district"] if "district" in ds.compounds else pd.Series(dtype=object)
     names = [n for n in dict.fromkeys(col.dropna()) if str(n).strip()]
     return "、".join(map(str, names[:3])) if names else "全区"
+
+
+def colliding_ids(ds: Dataset) -> int:
+    """Compound ids that appear in two or more districts (a city roll-up on colliding data)."""
+    c = ds.compounds
+    if c.empty:
+        return 0
+    files = np.array([s.file for s in ds.sources] or [""], dtype=object)
+    districts, _ = resolve_districts(
+        c["district"], files[c["_src"].to_numpy(np.int64)], UNFILLED_DISTRICT
+    )
+    frame = pd.DataFrame({"id": c["compound_id"].to_numpy(dtype=object), "d": districts})
+    frame = frame[frame["id"].notna()]
+    return int((frame.groupby("id")["d"].nunique() > 1).sum())
 
 
 def exact_rate(entry: dict | None, key: str) -> float | None:
@@ -68,6 +85,39 @@ def change_points(now: dict, before: dict | None, key: str) -> float | None:
     return round((a - b) * 100, 1)
 
 
+def config_differences(base: Config, other: Config) -> list[str]:
+    """The settings ("section.key", "targets") in which `other` differs from `base`."""
+    a, b = base.to_dict(), other.to_dict()
+    out = []
+    for section, values in a.items():
+        if section == "targets":
+            if values != b.get(section):
+                out.append("targets")
+            continue
+        for key, value in values.items():
+            if b.get(section, {}).get(key) != value:
+                out.append(f"{section}.{key}")
+    return out
+
+
+@dataclass
+class Comparison:
+    """The same inputs under another 口径 (`report --compare OTHER.toml`)."""
+
+    name: str
+    comp: Computation
+    differences: list[str]
+
+    def to_json(self) -> dict:
+        data = figures(self.comp)
+        return {
+            "name": self.name,
+            "differences": self.differences,
+            "total": data["total"],
+            "districts": data["districts"],
+        }
+
+
 @dataclass
 class QualityRow:
     code: str
@@ -85,6 +135,7 @@ class ReportContent:
     previous_ds: Dataset | None = None
     include_personal: bool = False
     unreported: list[str] | None = None  # listed streets without data (with a region list)
+    compare: list[Comparison] = field(default_factory=list)  # the same data, other 口径
     generated: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
     _memo: dict = field(default_factory=dict, repr=False)
 
@@ -101,12 +152,47 @@ class ReportContent:
         return figures(self.previous) if self.previous is not None else None
 
     @property
+    def districts(self) -> list[str]:
+        return [e["district"] for e in self.data["districts"]]
+
+    @property
+    def is_city(self) -> bool:
+        """Several districts: a city roll-up (district table, 全市合计, 区 in every row)."""
+        return len(self.districts) > 1
+
+    @property
+    def total_label(self) -> str:
+        return "全市合计" if self.is_city else "全区合计"
+
+    @property
     def district(self) -> str:
+        if self.is_city:
+            names = self.districts
+            return "、".join(names[:3]) + (f"等 {len(names)} 个区" if len(names) > 3 else "")
         return district_name(self.ds)
 
     @property
     def title(self) -> str:
-        return f"{self.district}党建引领物业管理“三率”统计报告"
+        place = "全市" if self.is_city else self.district
+        return f"{place}党建引领物业管理“三率”统计报告"
+
+    def notices(self) -> list[str]:
+        """What a reader must know before the figures (the report's first lines)."""
+        out = []
+        if "collisions" not in self._memo:
+            self._memo["collisions"] = colliding_ids(self.ds)
+        collisions = self._memo["collisions"]
+        if collisions:
+            out.append(
+                f"注意：有 {collisions} 个小区编号在不同的区重复出现，以下数字依据的是有冲突的数据，"
+                "请先核对编号（见数据质量）。"
+            )
+        if self.comp.config.party.service_unit == "enterprise":
+            out.append(
+                "注意：党组织覆盖率按物业服务企业统计，一家企业在每个有项目的区、街道各算一次，"
+                "在合计中只算一次，因此各街道之和可能大于合计。"
+            )
+        return out
 
     def to_json(self) -> dict:
         """The report JSON (SPEC section 3): the figures of every level, with `change` against
@@ -122,6 +208,11 @@ class ReportContent:
                     )
             if self.unreported is not None:
                 data["unreported"] = [{"street": s} for s in self.unreported]
+            if self.compare:
+                data["compare"] = [c.to_json() for c in self.compare]
+            notices = self.notices()
+            if notices:
+                data["notices"] = notices
             self._memo["json"] = data
         return self._memo["json"]
 

@@ -1,10 +1,10 @@
 """The to-do list of SPEC section 5 (问题清单), built once with one wording and one order for
 every output: the report's 问题清单, the ledger's 待办 sheets, the terminal and the JSON.
 
-Columns (TODO_COLUMNS gives the Chinese header of each): kind (the key kind), label, street,
-community, compound_id, compound_name, object_id (the unit or committee, blank when the
+Columns (TODO_COLUMNS gives the Chinese header of each): kind (the key kind), label, district,
+street, community, compound_id, compound_name, object_id (the unit or committee, blank when the
 to-do is about the compound itself), detail; `chair` with personal names when asked.
-Order: street, community, kind, compound, object.
+Order: district, street, community, kind, compound, object.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from .labels import TODO_LABELS, UNIT_LABELS
 
 TODO_COLUMNS: dict[str, str] = {
     "label": "类别",
+    "district": "区",
     "street": "街道",
     "community": "社区",
     "compound_id": "小区编号",
@@ -59,6 +60,7 @@ def todo_list(comp: Computation, include_personal: bool = False) -> pd.DataFrame
     columns: dict[str, np.ndarray] = {
         "kind": kinds,
         "label": np.array([TODO_LABELS[k] for k in kinds.tolist()], dtype=object),
+        "district": _text(t["district"].to_numpy(dtype=object)),
         "street": _text(t["street"].to_numpy(dtype=object)),
         "community": _text(t["community"].to_numpy(dtype=object)),
         "compound_id": _text(t["compound_id"].to_numpy(dtype=object)),
@@ -85,6 +87,7 @@ def todo_list(comp: Computation, include_personal: bool = False) -> pd.DataFrame
     order = {k: i for i, k in enumerate(TODO_KINDS)}
     keys = pa.table(
         {
+            "d": pa.array(columns["district"], pa.string()),
             "s": pa.array(columns["street"], pa.string()),
             "c": pa.array(columns["community"], pa.string()),
             "k": pa.array([order[k] for k in kinds.tolist()], pa.int8()),
@@ -92,10 +95,12 @@ def todo_list(comp: Computation, include_personal: bool = False) -> pd.DataFrame
             "o": pa.array(obj, pa.string()),
         }
     )
-    idx = pc.sort_indices(keys, [(k, "ascending") for k in "sckio"]).to_numpy()
+    idx = pc.sort_indices(keys, [(k, "ascending") for k in "dsckio"]).to_numpy()
     return pd.DataFrame({c: pd.Series(v[idx], dtype=object) for c, v in columns.items()})
 
 
-def shown_columns(frame: pd.DataFrame, drop: tuple[str, ...] = ()) -> list[str]:
-    """The to-do columns a person sees, in order (personal names only when present)."""
+def shown_columns(frame: pd.DataFrame, drop: tuple[str, ...] = (), city: bool = False) -> list[str]:
+    """The to-do columns a person sees, in order (personal names only when present; the
+    district only in a city roll-up)."""
+    drop = drop if city else (*drop, "district")
     return [c for c in TODO_COLUMNS if c in frame.columns and c not in drop]

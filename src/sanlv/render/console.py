@@ -122,54 +122,116 @@ def _by_rank(entries: list[dict]) -> list[dict]:
     return sorted(entries, key=lambda e: (e.get("rank") is None, e.get("rank") or 0))
 
 
+def _rank_table(
+    title: str,
+    rows: list[dict],
+    keys: list[tuple[str, str]],
+    total: tuple[str, dict] | None,
+    unreported: list[str],
+    fractions: bool,
+    change: bool,
+) -> Table:
+    """One ranked table: rank, the key columns (label, entry key), compounds, the headline
+    rates (coloured, with the change) and the gaps; the total last."""
+    table = Table(
+        title=title, box=box.SIMPLE_HEAD, pad_edge=False, show_lines=False, collapse_padding=True
+    )
+    table.add_column("排名", justify="right", no_wrap=True)
+    for label, key in keys:
+        names = [str(e.get(key, "")) for e in rows] + (unreported if key == "street" else [])
+        width = min(12, max(map(text_width, [label, *names]), default=4))
+        table.add_column(label, overflow="fold", min_width=width)
+    table.add_column("小区数", justify="right", no_wrap=True)
+    for key in HEADLINE:
+        table.add_column(
+            rate_terse(key) + ("\n及比上期" if change else ""), justify="right", no_wrap=True
+        )
+    table.add_column("差距\n(个)", justify="right", no_wrap=True)
+    for e in rows:
+        table.add_row(
+            str(e.get("rank") or ""),
+            *(str(e.get(key, "")) for _, key in keys),
+            str(e["compounds"]),
+            *(_rate_cell(e, k, fractions, change) for k in HEADLINE),
+            _gap_cell(e, HEADLINE),
+        )
+    for street in unreported:
+        cells = ["" for _ in keys[:-1]] + [street]
+        table.add_row("", *cells, "[yellow]未报送[/yellow]", *[DASH] * len(HEADLINE), DASH)
+    if total is not None:
+        label, entry = total
+        table.add_section()
+        table.add_row(
+            "",
+            *([""] * (len(keys) - 1)),
+            f"[bold]{label}[/bold]",
+            f"[bold]{entry['compounds']}[/bold]",
+            *(_rate_cell(entry, k, fractions, change) for k in HEADLINE),
+            _gap_cell(entry, HEADLINE),
+        )
+    return table
+
+
 def print_report(
     rc: ReportContent, console: Console | None = None, street_limit: int | None = None
 ) -> None:
     """The streets by rank against the target (rank first; each headline rate coloured
     against its target, with its change when a previous period is known), the total, the
-    rates by 小区类型, and how the figures were made. On a narrow terminal the fractions are
-    dropped first. With `street_limit` (the report workbook holds every street), at most that
-    many streets are listed, followed by a line saying how many more the workbook has."""
+    rates by 小区类型, and how the figures were made. A city gets its district table first
+    and its streets grouped by district. On a narrow terminal the fractions are dropped
+    first. With `street_limit` (the report workbook holds every street), at most that many
+    streets are listed, followed by a line saying how many more the workbook has."""
     console = console or Console()
     data = rc.to_json()
+    for notice in data.get("notices", []):
+        console.print(f"[bold red]{notice}[/bold red]", highlight=False)
     change = rc.previous is not None
     fractions = console.width >= (150 if change else 120)
-    title = f"{rc.district}“三率”统计（截至 {rc.as_of.isoformat()}）"
-    table = Table(
-        title=title, box=box.SIMPLE_HEAD, pad_edge=False, show_lines=False, collapse_padding=True
-    )
-    names = [e["street"] for e in data["streets"]] + list(rc.unreported or [])
-    table.add_column("排名", justify="right", no_wrap=True)
-    table.add_column(
-        "街道", overflow="fold", min_width=min(12, max(map(text_width, names), default=4))
-    )
-    table.add_column("小区数", justify="right", no_wrap=True)
-    for key in HEADLINE:
-        head = rate_terse(key) + ("\n及比上期" if change else "")
-        table.add_column(head, justify="right", no_wrap=True)
-    table.add_column("差距\n(个)", justify="right", no_wrap=True)
-    streets = _by_rank(data["streets"])
-    shown = streets if street_limit is None else streets[:street_limit]
-    for e in shown:
-        table.add_row(
-            str(e.get("rank") or ""),
-            e["street"],
-            str(e["compounds"]),
-            *(_rate_cell(e, k, fractions, change) for k in HEADLINE),
-            _gap_cell(e, HEADLINE),
+    total = (rc.total_label, data["total"])
+    if rc.is_city:
+        console.print(
+            _rank_table(
+                f"{rc.district}“三率”统计（截至 {rc.as_of.isoformat()}）：各区",
+                _by_rank(data["districts"]),
+                [("区", "district")],
+                total,
+                [],
+                fractions,
+                change,
+            )
         )
-    for street in rc.unreported or []:
-        table.add_row("", street, "[yellow]未报送[/yellow]", *[DASH] * len(HEADLINE), DASH)
-    total = data["total"]
-    table.add_section()
-    table.add_row(
-        "",
-        "[bold]全区合计[/bold]",
-        f"[bold]{total['compounds']}[/bold]",
-        *(_rate_cell(total, k, fractions, change) for k in HEADLINE),
-        _gap_cell(total, HEADLINE),
+    streets = sorted(
+        data["streets"], key=lambda e: (rc.districts.index(e["district"]), e.get("rank") or 0)
     )
-    console.print(table)
+    shown = streets if street_limit is None else streets[:street_limit]
+    if rc.is_city:
+        for name in rc.districts:
+            mine = [e for e in shown if e["district"] == name]
+            if mine:
+                console.print(
+                    _rank_table(
+                        f"{name}各街道（区内排名）",
+                        mine,
+                        [("街道", "street")],
+                        None,
+                        [],
+                        fractions,
+                        change,
+                    )
+                )
+    else:
+        title = f"{rc.district}“三率”统计（截至 {rc.as_of.isoformat()}）"
+        console.print(
+            _rank_table(
+                title,
+                shown,
+                [("街道", "street")],
+                total,
+                list(rc.unreported or []),
+                fractions,
+                change,
+            )
+        )
     if len(shown) < len(streets):
         console.print(
             f"（共 {len(streets)} 个街道，这里只列出前 {len(shown)} 名；"
@@ -182,7 +244,7 @@ def print_report(
             f"{'、'.join(rc.unreported)}。[/yellow]",
             highlight=False,
         )
-    if not total["compounds"]:
+    if not data["total"]["compounds"]:
         console.print("[yellow]小区台账中没有纳入统计的小区，各率无法计算（显示为“—”）。[/yellow]")
     if data["categories"]:
         cats = Table(title="分类统计（按小区类型）", box=box.SIMPLE_HEAD, pad_edge=False)

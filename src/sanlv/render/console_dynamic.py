@@ -83,7 +83,7 @@ def print_diff(result, console: Console | None = None) -> None:
         t.add_column(f"{rate_terse(k)} 原→新", justify="right")
         t.add_column("变化", justify="right")
     for level, entry in result.rate_rows():
-        cells = ["全区合计" if level is TOTAL else entry["street"]]
+        cells = ["合计" if level is TOTAL else "".join(entry.get(b, "") for b in level.by)]
         for k in HEADLINE:
             e = entry[k]
             cells += [f"{_fmt(e['old'])}→{_fmt(e['new'])}", signed(e["change"])]
@@ -114,15 +114,16 @@ def print_trend(result, console: Console | None = None) -> None:
     if len(months) >= 1 and not result.streets.empty:
         first, last = months[0], months[-1]
         s = result.streets
-        a = s[s["month"] == first].set_index("street")
-        b = s[s["month"] == last].set_index("street")
+        a = s[s["month"] == first].set_index(["district", "street"])
+        b = s[s["month"] == last].set_index(["district", "street"])
+        city = s["district"].nunique() > 1
         t = Table(title=f"各街道变化（{first} → {last}）")
         t.add_column("街道")
         for k in HEADLINE:
             t.add_column(f"{rate_terse(k)} {first}", justify="right")
             t.add_column(last, justify="right")
         for street in sorted(set(a.index) | set(b.index)):
-            cells = [street]
+            cells = ["".join(street) if city else street[1]]
             for k in HEADLINE:
                 cells.append(pct(result.rate(a.loc[street], k)) if street in a.index else "—")
                 cells.append(pct(result.rate(b.loc[street], k)) if street in b.index else "—")

@@ -107,7 +107,7 @@ def write_diff(result: DiffResult, path: str | os.PathLike) -> None:
         ws.write_string(1, 0, files)
         r = 3
         for level, entry in result.rate_rows():
-            name = "全区合计" if level is TOTAL else entry.get("street", "")
+            name = "合计" if level is TOTAL else "".join(entry.get(b, "") for b in level.by)
             for key in RATE_KEYS:
                 e = entry[key]
                 ws.write_string(r, 0, name)

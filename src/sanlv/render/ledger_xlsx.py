@@ -124,9 +124,11 @@ def write_ledger(
     day = pd.Timestamp(comp.as_of)
     status = compound_status(comp).drop_duplicates("compound_id").set_index("compound_id")
     todo = todo_list(comp, include_personal)
-    todo_cols = shown_columns(todo, drop=("street",))
-    streets = sorted(set(comp.compounds["street"]))
-    names = sheet_names(streets)
+    todo_cols = shown_columns(todo, drop=("district", "street"))
+    places = sorted(set(zip(comp.compounds["district"], comp.compounds["street"], strict=True)))
+    city = len({d for d, _ in places}) > 1
+    labels = [f"{d}-{s}" if city else s for d, s in places]  # a street is (district, street)
+    names = sheet_names(labels)
     result = LedgerResult(str(path), comp.as_of.isoformat(), {})
     title = f"三率标准化台账（统计截止 {comp.as_of.isoformat()}）"
 
@@ -145,12 +147,22 @@ def write_ledger(
         )
         date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
         title_fmt = book.add_format({"bold": True, "font_size": 13})
+        wrap = book.add_format({"text_wrap": True, "valign": "top"})
 
         for roster in schema.ROSTERS:
             headers, kinds, cols, widths = _roster_columns(ds, roster, include_personal)
             df = ds.tables[roster.key]
             extra: list[str] = []
             if roster is schema.COMPOUNDS:
+                # 区 as resolved (SPEC section 1): a blank cell filled from its file
+                resolved = dict(
+                    zip(comp.compounds["compound_id"], comp.compounds["district"], strict=True)
+                )
+                at = roster.keys.index("district")
+                cols[at] = [
+                    resolved.get(cid) or v
+                    for cid, v in zip(df["compound_id"].tolist(), cols[at], strict=True)
+                ]
                 derived = status.reindex(df["compound_id"])
                 extra = list(COMPOUND_DERIVED)
                 for h in extra:
@@ -166,7 +178,7 @@ def write_ledger(
             kinds += [_STR] * len(extra)
             ws = book.sheet(roster.label, f"{roster.label}（{title}）").ws
             for c, w in enumerate(widths + [DERIVED_WIDTHS.get(h, 12) for h in extra]):
-                ws.set_column(c, c, w)
+                ws.set_column(c, c, w, wrap)  # long text wraps: the sheet prints one page wide
             ws.freeze_panes(1, 1)
             ws.repeat_rows(0, 0)
             for c, h in enumerate(headers):
@@ -177,13 +189,13 @@ def write_ledger(
             ws.autofilter(0, 0, max(n, 1), len(headers) + len(extra) - 1)
             result.rows[roster.label] = n
 
-        by_street = dict(iter(todo.groupby("street", sort=False)))
-        for street in streets:
-            items = by_street.get(street, todo.iloc[:0])
-            heading = f"{street} 待办事项（统计截止 {comp.as_of.isoformat()}，共 {len(items)} 项）"
-            ws = book.sheet(names[street], heading).ws
+        by_street = dict(iter(todo.groupby(["district", "street"], sort=False)))
+        for place, label in zip(places, labels, strict=True):
+            items = by_street.get(place, todo.iloc[:0])
+            heading = f"{label} 待办事项（统计截止 {comp.as_of.isoformat()}，共 {len(items)} 项）"
+            ws = book.sheet(names[label], heading).ws
             for c, key in enumerate(todo_cols):
-                ws.set_column(c, c, TODO_WIDTHS.get(key, 12))
+                ws.set_column(c, c, TODO_WIDTHS.get(key, 12), wrap)
             ws.freeze_panes(2, 0)
             ws.repeat_rows(1, 1)
             ws.write_string(0, 0, heading, title_fmt)
@@ -194,5 +206,5 @@ def write_ledger(
             else:
                 cols = [items[k].tolist() for k in todo_cols]
                 _write_rows(ws, 2, [_STR] * len(cols), cols, date_fmt)
-            result.todo[street] = len(items)
+            result.todo[label] = len(items)
     return result

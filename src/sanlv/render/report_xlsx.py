@@ -12,7 +12,7 @@ from ..content.labels import DASH, SEVERITY_LABELS, TODO_LABELS, rate_name, rate
 from ..content.report import ReportContent, exact_rate
 from ..content.todos import TODO_COLUMNS, shown_columns
 from ..issues import title_of
-from .workbook import Book, workbook
+from .workbook import Book, Sheet, workbook
 
 SHEETS = ("概览", "分类统计", "社区明细", "问题清单", "口径说明", "数据质量")
 
@@ -40,76 +40,128 @@ def _colour_against_target(ws, fmts, first: int, last: int, rate_col: int, goal:
         )
 
 
+def _ranked_table(
+    sh: Sheet,
+    r: int,
+    keys: list[tuple[str, str]],
+    rows: list[dict],
+    total: tuple[str, dict] | None,
+    unreported: list[str],
+    change: bool,
+    target: dict[str, float],
+) -> tuple[int, int, dict[str, int]]:
+    """A ranked table from row `r` (two header rows): 排名, the key columns, 小区数, and per
+    headline rate 比率 (coloured against the target), 差距 and 比上期. Returns the first and
+    last data rows and the column of each rate."""
+    ws, fmts = sh.ws, sh.fmts
+    per_rate = ["比率", "差距\n（个）"] + (["比上期\n（百分点）"] if change else [])
+    heads = ["排名", *(label for label, _ in keys), "小区数"]
+    for c, label in enumerate(heads):
+        ws.merge_range(r, c, r + 1, c, label, fmts["head"])
+    col = len(heads)
+    rate_cols: dict[str, int] = {}
+    for key in HEADLINE:
+        ws.merge_range(r, col, r, col + len(per_rate) - 1, rate_short(key), fmts["head"])
+        for j, label in enumerate(per_rate):
+            ws.write_string(r + 1, col + j, label, fmts["head"])
+        rate_cols[key] = col
+        col += len(per_rate)
+    ws.set_row(r, 22)
+    ws.set_row(r + 1, 30)
+    first = r = r + 2
+    n_keys = len(keys)
+
+    def figures_of(entry: dict, bold: bool) -> None:
+        num, pct_, chg = ("total_int", "total_pct", "total_chg") if bold else ("int", "pct", "chg")
+        sh.number(r, n_keys + 1, entry["compounds"], num)
+        for key in HEADLINE:
+            c = rate_cols[key]
+            sh.number(r, c, exact_rate(entry, key), pct_)
+            sh.number(r, c + 1, entry["gap"].get(key), num)
+            if change:
+                delta = (entry.get("change") or {}).get(key)
+                sh.number(r, c + 2, None if delta is None else delta * 100, chg)
+
+    for entry in rows:
+        sh.number(r, 0, entry.get("rank"), "int")
+        for j, (_, key) in enumerate(keys, start=1):
+            sh.text(r, j, entry[key], "cell")
+        figures_of(entry, False)
+        r += 1
+    for street in unreported:
+        sh.text(r, 0, "", "cell")
+        for j in range(1, n_keys):
+            sh.text(r, j, "", "cell")
+        sh.text(r, n_keys, street, "cell")
+        sh.text(r, n_keys + 1, "未报送", "cell")
+        for c in range(n_keys + 2, col):
+            sh.text(r, c, DASH, "cell")
+        r += 1
+    if total is not None:
+        label, entry = total
+        for j in range(n_keys):
+            sh.text(r, j, "", "total")
+        sh.text(r, n_keys, label, "total")
+        figures_of(entry, True)
+        r += 1
+    last = r - 1
+    for key in HEADLINE:
+        if key in target and last >= first:
+            _colour_against_target(ws, fmts, first, last, rate_cols[key], target[key])
+    return first, last, rate_cols
+
+
 def _overview(book: Book, rc: ReportContent) -> None:
-    """Page 1, read by a leader in ten seconds: the streets by rank (rank first), each
-    headline rate coloured against its target with the gap and the change; then the counts
-    behind the rates, the secondary rates and the chart."""
+    """Page 1, read by a leader in ten seconds: (a city: the districts by rank, then) the
+    streets by rank, rank first, each headline rate coloured against its target with the gap
+    and the change; then the counts behind the rates, the secondary rates and the chart."""
     data = rc.to_json()
     change = rc.previous is not None
     sh = book.sheet("概览")
     ws, fmts = sh.ws, sh.fmts
     target = data["total"]["target"]
-    per_rate = ["比率", "差距\n（个）"] + (["比上期\n（百分点）"] if change else [])
-    n_cols = 3 + len(per_rate) * len(HEADLINE)
+    city = rc.is_city
+    street_keys = [("区", "district"), ("街道", "street")] if city else [("街道", "street")]
+    per_rate = 3 if change else 2
+    n_cols = 2 + len(street_keys) + per_rate * len(HEADLINE)
     when = f"统计截止 {rc.as_of.isoformat()}"
     if change:
         when += f"，比上期：对比 {rc.previous.as_of.isoformat()}"  # type: ignore[union-attr]
-    ws.merge_range(0, 0, 0, n_cols - 1, rc.title, fmts["title"])
-    ws.merge_range(1, 0, 1, n_cols - 1, when, fmts["note"])
-    ws.merge_range(2, 0, 2, n_cols - 1, rc.target_text(), fmts["note"])
-    h1, h2 = 4, 5
-    for c, label in enumerate(("排名", "街道", "小区数")):
-        ws.merge_range(h1, c, h2, c, label, fmts["head"])
-    col = 3
-    rate_cols: dict[str, int] = {}
-    for key in HEADLINE:
-        ws.merge_range(h1, col, h1, col + len(per_rate) - 1, rate_short(key), fmts["head"])
-        for j, label in enumerate(per_rate):
-            ws.write_string(h2, col + j, label, fmts["head"])
-        rate_cols[key] = col
-        col += len(per_rate)
-    ws.set_row(h1, 22)
-    ws.set_row(h2, 30)
-    rows = _by_rank(data["streets"])
-    unreported = rc.unreported or []
-    first = h2 + 1
-    r = first
-    for entry in rows:
-        sh.number(r, 0, entry.get("rank"), "int")
-        sh.text(r, 1, entry["street"], "cell")
-        sh.number(r, 2, entry["compounds"], "int")
-        for key in HEADLINE:
-            c = rate_cols[key]
-            sh.number(r, c, exact_rate(entry, key), "pct")
-            sh.number(r, c + 1, entry["gap"].get(key), "int")
-            if change:
-                delta = (entry.get("change") or {}).get(key)
-                sh.number(r, c + 2, None if delta is None else delta * 100, "chg")
+    r = 0
+    for notice in data.get("notices", []):
+        ws.merge_range(r, 0, r, n_cols - 1, notice, fmts["alert"])
+        ws.set_row(r, 30)
         r += 1
-    for street in unreported:
-        sh.text(r, 0, "", "cell")
-        sh.text(r, 1, street, "cell")
-        sh.text(r, 2, "未报送", "cell")
-        for c in range(3, n_cols):
-            sh.text(r, c, DASH, "cell")
+    ws.merge_range(r, 0, r, n_cols - 1, rc.title, fmts["title"])
+    ws.merge_range(r + 1, 0, r + 1, n_cols - 1, when, fmts["note"])
+    ws.merge_range(r + 2, 0, r + 2, n_cols - 1, rc.target_text(), fmts["note"])
+    r += 4
+    header_row = r
+    total = (rc.total_label, data["total"])
+    if city:
         r += 1
-    total = data["total"]
-    sh.text(r, 0, "", "total")
-    sh.text(r, 1, "全区合计", "total")
-    sh.number(r, 2, total["compounds"], "total_int")
-    for key in HEADLINE:
-        c = rate_cols[key]
-        sh.number(r, c, exact_rate(total, key), "total_pct")
-        sh.number(r, c + 1, total["gap"].get(key), "total_int")
-        if change:
-            delta = (total.get("change") or {}).get(key)
-            sh.number(r, c + 2, None if delta is None else delta * 100, "total_chg")
-    for key in HEADLINE:
-        if key in target:
-            _colour_against_target(ws, fmts, first, r, rate_cols[key], target[key])
+        ws.write_string(r - 1, 0, "各区", fmts["section"])
+        _, last, _ = _ranked_table(
+            sh, r, [("区", "district")], _by_rank(data["districts"]), total, [], change, target
+        )
+        r = last + 3
+        ws.write_string(r - 1, 0, "各街道（按区，区内排名）", fmts["section"])
+    order = {name: i for i, name in enumerate(rc.districts)}
+    streets = sorted(data["streets"], key=lambda e: (order[e["district"]], e.get("rank") or 0))
+    first, last, rate_cols = _ranked_table(
+        sh,
+        r,
+        street_keys,
+        streets,
+        None if city else total,
+        list(rc.unreported or []),
+        change,
+        target,
+    )
+    r = last
     notes = ["排名：按三项主要比率的平均值从高到低，相同者并列；差距：达到目标还需增加的个数。"]
-    if unreported:
-        notes.append(f"未报送的街道没有计入统计：{'、'.join(unreported)}。")
+    if rc.unreported:
+        notes.append(f"未报送的街道没有计入统计：{'、'.join(rc.unreported)}。")
     for note in notes:
         r += 1
         ws.merge_range(r, 0, r, n_cols - 1, note, fmts["note"])
@@ -118,49 +170,64 @@ def _overview(book: Book, rc: ReportContent) -> None:
     r += 2
     ws.write_string(r, 0, "各街道分子、分母", fmts["section"])
     r += 1
-    heads = ["排名", "街道", "小区数"]
+    heads = ["排名", *(label for label, _ in street_keys), "小区数"]
     for key in HEADLINE:
         heads += [f"{rate_terse(key)}\n分子", f"{rate_terse(key)}\n分母"]
     sh.header(r, heads)
     ws.set_row(r, 30)
-    for entry in [*rows, total]:
+    k = len(street_keys)
+    for entry in [*streets, data["total"]]:
         r += 1
-        is_total = entry is total
+        is_total = entry is data["total"]
         text, num = ("total", "total_int") if is_total else ("cell", "int")
         if is_total:
-            sh.text(r, 0, "", text)
+            for j in range(k):
+                sh.text(r, j, "", text)
+            sh.text(r, k, rc.total_label, text)
         else:
             sh.number(r, 0, entry.get("rank"), num)
-        sh.text(r, 1, "全区合计" if is_total else entry["street"], text)
-        sh.number(r, 2, entry["compounds"], num)
+            for j, (_, key) in enumerate(street_keys, start=1):
+                sh.text(r, j, entry[key], text)
+        sh.number(r, k + 1, entry["compounds"], num)
         for j, key in enumerate(HEADLINE):
-            sh.number(r, 3 + 2 * j, entry[key]["numerator"], num)
-            sh.number(r, 4 + 2 * j, entry[key]["denominator"], num)
+            sh.number(r, k + 2 + 2 * j, entry[key]["numerator"], num)
+            sh.number(r, k + 3 + 2 * j, entry[key]["denominator"], num)
 
-    # the secondary rates of the district
+    # the secondary rates of the whole
     r += 2
-    ws.write_string(r, 0, "全区各项指标（含辅助指标）", fmts["section"])
+    ws.write_string(r, 0, f"{'全市' if city else '全区'}各项指标（含辅助指标）", fmts["section"])
     r += 1
     ws.merge_range(r, 0, r, 2, "指标", fmts["head"])
     for c, label in enumerate(["分子", "分母", "比率"], start=3):
         ws.write_string(r, c, label, fmts["head"])
+    total_entry = data["total"]
     for key in RATE_KEYS:
         r += 1
         ws.merge_range(r, 0, r, 2, rate_name(key), fmts["cell"])
-        sh.number(r, 3, total[key]["numerator"], "int")
-        sh.number(r, 4, total[key]["denominator"], "int")
-        sh.number(r, 5, exact_rate(total, key), "pct")
+        sh.number(r, 3, total_entry[key]["numerator"], "int")
+        sh.number(r, 4, total_entry[key]["denominator"], "int")
+        sh.number(r, 5, exact_rate(total_entry, key), "pct")
 
-    # native column chart: the three rates by street, in rank order
-    if rows:
+    sh.finish(header_row + 1, freeze_col=1 + len(street_keys))
+    # fixed widths: the tables below share these columns and wrap their headers
+    ws.set_column(0, 0, 6)
+    for j in range(1, len(street_keys) + 1):
+        ws.set_column(j, j, max(sh.widths.get(j, 10), 10))
+    ws.set_column(k + 1, k + 1, 8)
+    for key in HEADLINE:
+        ws.set_column(rate_cols[key], rate_cols[key] + per_rate - 1, 10)
+
+    # native column chart: the three rates by street, in rank order (a district's streets)
+    n = last - first + 1 - (0 if city else 1) - len(rc.unreported or [])
+    if n > 0:
         chart = book.wb.add_chart({"type": "column"})
         for key in HEADLINE:
             c = rate_cols[key]
             chart.add_series(
                 {
                     "name": rate_short(key),
-                    "categories": ["概览", first, 1, first + len(rows) - 1, 1],
-                    "values": ["概览", first, c, first + len(rows) - 1, c],
+                    "categories": ["概览", first, k, first + n - 1, k],
+                    "values": ["概览", first, c, first + n - 1, c],
                     "data_labels": {"value": True, "num_format": "0%"},
                 }
             )
@@ -169,19 +236,11 @@ def _overview(book: Book, rc: ReportContent) -> None:
             {"num_format": "0%", "min": 0, "max": 1, "major_gridlines": {"visible": True}}
         )
         chart.set_legend({"position": "bottom"})
-        sh.finish(h2, freeze_col=2)
-        width = (6 + max(sh.widths.get(1, 10), 12) + 8 + 10 * (n_cols - 3)) * 7
+        width = sum(max(sh.widths.get(j, 10), 10) for j in range(1, k + 1))
+        width = (6 + width + 8 + 10 * per_rate * len(HEADLINE)) * 7
         chart.set_size({"width": max(560, width), "height": 340})
         ws.insert_chart(r + 2, 0, chart)
         ws.set_h_pagebreaks([r + 1])  # the chart prints whole, on a page of its own
-    else:
-        sh.finish(h2, freeze_col=2)
-    # fixed widths: the tables below share these columns and wrap their headers
-    ws.set_column(0, 0, 6)
-    ws.set_column(1, 1, max(sh.widths.get(1, 10), 12))
-    ws.set_column(2, 2, 8)
-    for key in HEADLINE:
-        ws.set_column(rate_cols[key], rate_cols[key] + len(per_rate) - 1, 10)
 
 
 def _categories(book: Book, rc: ReportContent) -> None:
@@ -212,39 +271,74 @@ def _categories(book: Book, rc: ReportContent) -> None:
     sh.finish(h2, freeze_col=1)
 
 
+def _compare(book: Book, rc: ReportContent) -> None:
+    """口径对照: the headline rates of the whole (and each district) under our 口径 and each
+    other one, with the settings that differ."""
+    sh = book.sheet("口径对照")
+    ws, fmts = sh.ws, sh.fmts
+    ws.write_string(
+        0, 0, f"口径对照（统计截止 {rc.as_of.isoformat()}，同一批台账）", fmts["section"]
+    )
+    heads = ["口径", "范围", *(rate_short(k) for k in HEADLINE), "与本报告口径不同的设置"]
+    sh.header(1, heads)
+    ws.set_row(1, 30)
+    ours = rc.comp.config.source or "本报告口径"
+    rows = [(ours, rc.data, "—")] + [
+        (c.name, c.to_json(), "、".join(c.differences) or "（无差别）") for c in rc.compare
+    ]
+    r = 1
+    for name, data, diff in rows:
+        scopes = [(rc.total_label, data["total"])]
+        if rc.is_city:
+            scopes += [(e["district"], e) for e in data["districts"]]
+        for scope, entry in scopes:
+            r += 1
+            sh.text(r, 0, name, "cell")
+            sh.text(r, 1, scope, "cell")
+            for j, key in enumerate(HEADLINE, start=2):
+                sh.number(r, j, exact_rate(entry, key), "pct")
+            sh.text(r, 2 + len(HEADLINE), diff, "wrap")
+    sh.finish(1, freeze_col=2)
+    ws.set_column(2 + len(HEADLINE), 2 + len(HEADLINE), 50)
+
+
 def _communities(book: Book, rc: ReportContent) -> None:
+    """社区明细: every community with every rate (the district first in a city)."""
     sh = book.sheet("社区明细")
     ws, fmts = sh.ws, sh.fmts
     h1, h2 = 0, 1
-    for c, label in enumerate(["街道", "社区", "小区数"]):
+    keys = (["district"] if rc.is_city else []) + ["street", "community"]
+    labels = {"district": "区", "street": "街道", "community": "社区"}
+    heads = [labels[k] for k in keys] + ["小区数"]
+    for c, label in enumerate(heads):
         ws.merge_range(h1, c, h2, c, label, fmts["head"])
         sh.fit(c, label)
+    first = len(heads)
     for i, key in enumerate(RATE_KEYS):
-        c = 3 + 3 * i
+        c = first + 3 * i
         ws.merge_range(h1, c, h1, c + 2, rate_name(key), fmts["head"])
         for j, label in enumerate(["分子", "分母", "比率"]):
             sh.text(h2, c + j, label, "head")
     ws.set_row(h1, 42)
     ws.set_row(h2, 20)
     rows = rc.data["communities"]
-    sh.text_column(h2 + 1, 0, [e["street"] for e in rows])
-    sh.text_column(h2 + 1, 1, [e["community"] for e in rows])
-    sh.number_column(h2 + 1, 2, [e["compounds"] for e in rows])
+    for c, key in enumerate(keys):
+        sh.text_column(h2 + 1, c, [e[key] for e in rows])
+    sh.number_column(h2 + 1, len(keys), [e["compounds"] for e in rows])
     for i, key in enumerate(RATE_KEYS):
-        c = 3 + 3 * i
+        c = first + 3 * i
         sh.number_column(h2 + 1, c, [e[key]["numerator"] for e in rows])
         sh.number_column(h2 + 1, c + 1, [e[key]["denominator"] for e in rows])
         sh.number_column(h2 + 1, c + 2, [exact_rate(e, key) for e in rows], "pct")
-    n = len(rows)
-    ws.autofilter(h2, 0, h2 + max(n, 1), 2 + 3 * len(RATE_KEYS))
-    sh.finish(h2, freeze_col=2, min_width=7)
+    ws.autofilter(h2, 0, h2 + max(len(rows), 1), first - 1 + 3 * len(RATE_KEYS))
+    sh.finish(h2, freeze_col=len(keys), min_width=7)
 
 
 def _todos(book: Book, rc: ReportContent) -> None:
     sh = book.sheet("问题清单")
     ws = sh.ws
     df = rc.todos()
-    columns = shown_columns(df)
+    columns = shown_columns(df, city=rc.is_city)
     counts = Counter(df["label"])
     summary = "；".join(f"{k} {counts.get(k, 0)} 项" for k in TODO_LABELS.values())
     ws.write_string(
@@ -314,6 +408,8 @@ def write_report(rc: ReportContent, path: str | os.PathLike) -> None:
     with workbook(path, kind="report", title=title, created=rc.generated) as book:
         _overview(book, rc)
         _categories(book, rc)
+        if rc.compare:
+            _compare(book, rc)
         _communities(book, rc)
         _todos(book, rc)
         _method(book, rc)

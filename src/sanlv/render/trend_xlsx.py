@@ -22,7 +22,7 @@ def _table(
     ws, fmts = sh.ws, sh.fmts
     pct = book.add_format({"num_format": "0.0%"})
     date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
-    headers = ["月份", "统计日"] + (["街道"] if with_street else []) + ["小区数"]
+    headers = ["月份", "统计日"] + (["区", "街道"] if with_street else []) + ["小区数"]
     first_rate = len(headers)
     for k in RATE_KEYS:
         headers += [rate_name(k), "分子", "分母"]
@@ -32,7 +32,7 @@ def _table(
     ws.set_column(0, 1, 11)
     ws.set_column(first_rate, len(headers) - 1, 10)
     if with_street:
-        ws.set_column(2, 2, 14)
+        ws.set_column(2, 3, 14)
     ws.freeze_panes(1, first_rate)
     ws.repeat_rows(0, 0)
     for r, row in enumerate(df.to_dict("records"), start=1):
@@ -40,8 +40,9 @@ def _table(
         ws.write_datetime(r, 1, pd.Timestamp(row["as_of"]).to_pydatetime(), date_fmt)
         c = 2
         if with_street:
-            ws.write_string(r, c, str(row["street"]))
-            c += 1
+            ws.write_string(r, c, str(row["district"]))
+            ws.write_string(r, c + 1, str(row["street"]))
+            c += 2
         ws.write_number(r, c, int(row["compounds"]))
         c += 1
         for k in RATE_KEYS:

@@ -44,6 +44,14 @@ def _format_specs() -> dict[str, dict[str, Any]]:
         _FORMATS.update(
             {
                 "title": {"bold": True, "font_size": 16, "font_name": "黑体"},
+                "alert": {
+                    "bold": True,
+                    "font_size": 11,
+                    "font_name": FONT,
+                    "font_color": "#C00000",
+                    "text_wrap": True,
+                    "valign": "top",
+                },
                 "note": {"font_size": 10, "font_name": FONT, "text_wrap": True, "valign": "top"},
                 "head": {**bold, "bg_color": "#DDEBF7", "align": "center", "text_wrap": True},
                 "cell": base,
