@@ -27,3 +27,10 @@ IncludePersonal = Annotated[
     bool, typer.Option("--include-personal", help="输出中包含主任、书记等个人姓名（默认不含）。")
 ]
 Output = Annotated[Path | None, typer.Option("-o", "--output", help="写出的工作簿（.xlsx）。")]
+Force = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="输出文件已存在且不是 sanlv 生成的（或生成后改动过）时，仍然覆盖它（输入文件始终不会被覆盖）。",
+    ),
+]

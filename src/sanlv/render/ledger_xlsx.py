@@ -42,7 +42,9 @@ TODO_WIDTHS = {
     "detail": 50,
     "chair": 10,
 }
-SHEET_BAD_CHARS = re.compile(r"[\[\]:*?/\\]")
+# Excel's sheet names: none of []:*?/\, no control characters, at most 31 characters and no
+# apostrophe at either end.
+SHEET_BAD_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 MAX_SHEET_NAME = 31
 
 
@@ -51,7 +53,7 @@ def sheet_names(streets: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     used: set[str] = set()
     for s in streets:
-        base = (DERIVED_SHEET_PREFIX + SHEET_BAD_CHARS.sub("_", s))[:MAX_SHEET_NAME]
+        base = (DERIVED_SHEET_PREFIX + SHEET_BAD_CHARS.sub("_", s))[:MAX_SHEET_NAME].rstrip("'")
         name, k = base, 2
         while name.lower() in used:
             suffix = f"~{k}"
