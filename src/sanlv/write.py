@@ -87,8 +87,8 @@ def atomic_output(target: str | os.PathLike) -> Iterator[str]:
     target = Path(target)
     folder = target.parent
     if not folder.is_dir():
-        reason = "不是文件夹" if folder.exists() else "文件夹不存在"
-        raise OSError(errno.ENOENT, reason, str(folder))
+        reason = "不是文件夹" if folder.exists() else "不存在"
+        raise OSError(errno.ENOENT, f"所在的文件夹 {folder} {reason}", str(target))
     sweep_stale(folder)
     try:
         scratch = tempfile.mkdtemp(prefix=SCRATCH_PREFIX, suffix=SCRATCH_SUFFIX, dir=folder)

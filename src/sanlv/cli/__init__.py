@@ -73,6 +73,8 @@ def os_error_message(exc: OSError) -> str:
     name = getattr(exc, "filename", "") or ""
     if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return f"磁盘空间不足，无法写入 {name}。请清理磁盘或换一个位置后重试。".replace(" 。", "。")
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return f"无法读写文件 {name}：{exc.strerror or exc}。请检查路径是否正确。"
     return f"无法读写文件 {name}：{exc.strerror or exc}。如文件正在 Excel 中打开，请先关闭或换一个路径。"
 
 
