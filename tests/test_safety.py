@@ -556,6 +556,30 @@ def test_disk_full_is_exit_2_without_traceback(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
+def test_disk_full_in_the_library_closes_the_zip_quietly(tmp_path, monkeypatch):
+    """For library callers too: an OSError about the target, and the zip file xlsxwriter left
+    open is closed inside the scratch folder, its failing finaliser silent."""
+    import gc
+
+    import xlsxwriter.workbook
+
+    from sanlv import api
+
+    namespace: dict = {}
+    exec(FULL_DISK.split("xlsxwriter.workbook.ZipFile = FullDisk")[0], namespace)
+    monkeypatch.setattr(xlsxwriter.workbook, "ZipFile", namespace["FullDisk"])
+    unraisable: list = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    target = tmp_path / "模板.xlsx"
+    with pytest.raises(OSError) as err:
+        api.template(target)
+    assert err.value.errno == errno.ENOSPC and err.value.filename == str(target)
+    del err
+    gc.collect()
+    assert unraisable == []
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.fixture
 def tiny_disk(tmp_path):
     """A 64 KB tmpfs (Linux, root); skipped where it cannot be mounted."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import inspect
 import os
 import shutil
 import sys
@@ -115,10 +116,10 @@ def about_target(exc: OSError, target: str | os.PathLike) -> OSError:
 
 
 def release_frames(exc: BaseException) -> None:
-    """Drop the local variables of the writing libraries' finished frames in the traceback
-    of `exc` (and of its causes), so that a zip file they left open (xlsxwriter's or
-    openpyxl's, on a full disk) is closed now, inside the scratch folder, and its failing
-    finaliser prints nothing."""
+    """Drop the local variables of the finished frames in the traceback of `exc` (and of its
+    causes), so that a zip file a writing library left open (xlsxwriter's or openpyxl's, on
+    a full disk) is closed now, inside the scratch folder, and its failing finaliser prints
+    nothing. Frames still running and generator frames are left alone."""
     seen: set[int] = set()
     with quiet_unraisable():
         cur: BaseException | None = exc
@@ -126,15 +127,15 @@ def release_frames(exc: BaseException) -> None:
             seen.add(id(cur))
             tb = cur.__traceback__
             while tb is not None:
-                module = tb.tb_frame.f_globals.get("__name__", "")
-                if module.split(".")[0] in _WRITERS:
+                frame = tb.tb_frame
+                if not frame.f_code.co_flags & _SUSPENDABLE:
                     with contextlib.suppress(RuntimeError):  # a frame still running
-                        tb.tb_frame.clear()
+                        frame.clear()
                 tb = tb.tb_next
             cur = cur.__cause__ or cur.__context__
 
 
-_WRITERS = ("xlsxwriter", "openpyxl", "zipfile")
+_SUSPENDABLE = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
 
 
 @contextlib.contextmanager
