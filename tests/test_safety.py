@@ -366,6 +366,7 @@ def test_xlsxwriter_and_openpyxl_temporary_files_stay_in_the_scratch(tmp_path, m
     """Both libraries' own temporary files go to the scratch folder beside the target."""
     import tempfile
 
+    data = roster(tmp_path / "data.xlsx")  # (written with openpyxl, before the spies)
     seen: list[str] = []
     real = tempfile.mkstemp
 
@@ -374,14 +375,23 @@ def test_xlsxwriter_and_openpyxl_temporary_files_stay_in_the_scratch(tmp_path, m
         seen.append(name)
         return fd, name
 
-    monkeypatch.setattr(tempfile, "mkstemp", spy)
-    data = roster(tmp_path / "data.xlsx")
+    monkeypatch.setattr(tempfile, "mkstemp", spy)  # xlsxwriter's
+    from openpyxl.worksheet import _writer
+
+    real_create = _writer.create_temporary_file
+
+    def spy_openpyxl(*args, **kwargs):
+        name = real_create(*args, **kwargs)
+        seen.append(name)
+        return name
+
+    monkeypatch.setattr(_writer, "create_temporary_file", spy_openpyxl)
     out = tmp_path / "out"
     out.mkdir()
     assert run("ledger", data, "-o", out / "l.xlsx").exit_code == 0  # constant memory
     assert run("report", data, "-o", out / "r.xlsx").exit_code == 0
     assert run("validate", data, "--annotate", out / "a.xlsx").exit_code in (0, 1)  # openpyxl
-    assert len(seen) > 10
+    assert len(seen) > 10 and any(p.endswith(".openpyxl") or "openpyxl." in p for p in seen)
     assert all(Path(p).parent.parent == out and ".sanlv-" in p for p in seen), seen
     assert sorted(p.name for p in out.iterdir()) == ["a.xlsx", "l.xlsx", "r.xlsx"]
 
