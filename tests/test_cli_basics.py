@@ -48,8 +48,17 @@ def test_config_init_and_bad_config(tmp_path):
     cfg = tmp_path / "sanlv.toml"
     r = runner.invoke(app, ["config", "init", "-o", str(cfg)])
     assert r.exit_code == 0 and cfg.exists()
+    # sanlv's own default file is replaced; once a setting is changed, only with --force
+    r = runner.invoke(app, ["config", "init", "-o", str(cfg)])
+    assert r.exit_code == 0
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8") + "\n[rules]\nexpiry_warning_days = 60\n", "utf-8"
+    )
     r = runner.invoke(app, ["config", "init", "-o", str(cfg)])
     assert r.exit_code == 2 and "--force" in r.output
+    assert "expiry_warning_days = 60" in cfg.read_text(encoding="utf-8")
+    r = runner.invoke(app, ["config", "init", "-o", str(cfg), "--force"])
+    assert r.exit_code == 0 and "expiry_warning_days = 60" not in cfg.read_text(encoding="utf-8")
     bad = tmp_path / "bad.toml"
     bad.write_text("[committee]\ncount_wuguanhuii = true\n", encoding="utf-8")
     data = tmp_path / "小区.csv"

@@ -31,6 +31,7 @@ from sanlv.config import (
     parse_config,
     to_toml,
 )
+from sanlv.config.kinds import DAYS, HOUSEHOLDS, PEOPLE, YEARS
 
 D = datetime.date
 
@@ -176,8 +177,13 @@ BAD = [
     ("[service]\ncovered_modes = []", "[service] covered_modes", "不能为空"),
     ('[service]\ncovered_modes = ["无物业管理"]', "[service] covered_modes", "无物业管理"),
     ('[party]\nservice_project_modes = ["失管"]', "[party] service_project_modes", "无物业管理"),
-    ("[party]\nmin_members_for_org = -1", "[party] min_members_for_org", "不小于 0"),
-    ("[rules]\nwuguanhui_min_members = -7", "[rules] wuguanhui_min_members", "不小于 0"),
+    ("[party]\nmin_members_for_org = -1", "[party] min_members_for_org", "0 到 1000 之间的整数"),
+    ("[rules]\nwuguanhui_min_members = -7", "[rules] wuguanhui_min_members", "0 到 1000"),
+    # huge integers would overflow the date arithmetic: each integer has a maximum
+    ("[rules]\nexpiry_warning_days = 100000000000000000000", "expiry_warning_days", "36500"),
+    ("[rules]\ncommittee_max_term_years = 101", "committee_max_term_years", "0 到 100"),
+    ("[rules]\nsmall_compound_households = 10000001", "small_compound_households", "10000000"),
+    ("[party]\nmin_members_for_org = 1001", "min_members_for_org", "1000"),
     ("[rules]\nparty_share_min = 1.5", "[rules] party_share_min", "0 到 1"),
     ("[rules]\nparty_share_min = 50", "[rules] party_share_min", "是否想写 0.5"),
     ("[rules]\nparty_share_min = -0.1", "[rules] party_share_min", "0 到 1"),
@@ -432,7 +438,6 @@ def maybe(strategy):
 
 
 shares = st.one_of(st.floats(0, 1), st.sampled_from([0, 1]))
-counts = st.integers(0, 10_000)
 
 
 @st.composite
@@ -464,20 +469,20 @@ def configs(draw):
         "party": {
             "population": populations(),
             "committee_scope": plain(st.sampled_from(["all", "qualifying"])),
-            "min_members_for_org": plain(counts),
+            "min_members_for_org": plain(st.integers(0, PEOPLE.maximum)),
             "count_work_coverage": plain(st.booleans()),
             "service_project_modes": mode_lists(),
         },
         "rules": {
             "committee_min_members": plain(st.integers(0, 11)),
             "committee_max_members": plain(st.integers(5, 100)),
-            "small_compound_households": plain(counts),
-            "wuguanhui_min_members": plain(counts),
-            "committee_max_term_years": plain(counts),
-            "wuguanhui_max_term_years": plain(counts),
+            "small_compound_households": plain(st.integers(0, HOUSEHOLDS.maximum)),
+            "wuguanhui_min_members": plain(st.integers(0, PEOPLE.maximum)),
+            "committee_max_term_years": plain(st.integers(0, YEARS.maximum)),
+            "wuguanhui_max_term_years": plain(st.integers(0, YEARS.maximum)),
             "party_share_min": shares.map(lambda v: (v, float(v))),
-            "expiry_warning_days": plain(counts),
-            "new_committee_party_org_days": plain(counts),
+            "expiry_warning_days": plain(st.integers(0, DAYS.maximum)),
+            "new_committee_party_org_days": plain(st.integers(0, DAYS.maximum)),
         },
     }
     head, body, expected = [], [], {}
@@ -533,3 +538,27 @@ def test_any_valid_combination_loads_back(case):
         isinstance(v, float) and math.isnan(v) for t in got.targets for v in t.rates.values()
     )
     assert len(describe(got)) >= 1 + 20 - 3  # at most three party settings do not apply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a = " + "[" * 100_000 + "]" * 100_000,  # arrays nested far beyond the recursion limit
+        "a = " + "{b = " * 5_000 + "1" + "}" * 5_000,  # inline tables
+        "[rules]\nexpiry_warning_days = " + "[" * 950 + "1" + "]" * 950,
+    ],
+    ids=["arrays", "inline-tables", "nested-value"],
+)
+def test_deeply_nested_toml_is_a_config_error(text, tmp_path):
+    with pytest.raises(ConfigError) as err:
+        parse_config(text)
+    assert "\n" not in err.value.message and "配置文件" in err.value.message
+    path = tmp_path / "deep.toml"
+    path.write_text(text, encoding="utf-8")
+    from typer.testing import CliRunner
+
+    from sanlv.cli import app
+
+    r = CliRunner().invoke(app, ["validate", str(tmp_path / "none.csv"), "--config", str(path)])
+    assert r.exit_code == 2, r.output
+    assert "配置文件" in r.output and "Traceback" not in r.output

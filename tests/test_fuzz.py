@@ -104,6 +104,7 @@ def test_mutated_workbook_never_breaks(tmp_path, mutations, how, order):
     _workbook(path, mutations, how, order)
     before = path.read_bytes()
     r = runner.invoke(app, ["validate", str(path), "--format", "json", "--as-of", "2026-10-31"])
+    assert r.exit_code != 3, "internal error: " + r.output
     assert r.exit_code in (0, 1, 2), r.output
     assert not isinstance(r.exception, Exception) or isinstance(r.exception, SystemExit), (
         r.exception
@@ -114,13 +115,27 @@ def test_mutated_workbook_never_breaks(tmp_path, mutations, how, order):
         assert rows["read"] == rows["used"] + rows["skipped"]
         assert data["valid"] == (r.exit_code == 0)
     rep = runner.invoke(app, ["report", str(path), "--format", "json", "--as-of", "2026-10-31"])
+    assert rep.exit_code != 3, "internal error: " + rep.output
     assert rep.exit_code in (0, 2), rep.output
     if rep.exit_code == 0:
         total = json.loads(rep.stdout)["total"]
         for key in ("committee", "service", "party"):
             rate = total[key]["rate"]
             assert rate is None or 0 <= rate <= 1
+    writes(path, tmp_path)
     assert path.read_bytes() == before  # inputs are never modified
+
+
+def writes(path, tmp_path):
+    """The writing commands on the same input: never an internal error, never a traceback."""
+    for args in (
+        ["validate", path, "--annotate", tmp_path / "标注.xlsx", "--output", tmp_path / "问题.csv"],
+        ["ledger", path, "-o", tmp_path / "台账.xlsx"],
+        ["report", path, "-o", tmp_path / "报告.xlsx"],
+    ):
+        r = runner.invoke(app, [*map(str, args), "--as-of", "2026-10-31"])
+        assert r.exit_code != 3, f"internal error in {args[0]}: {r.output}"
+        assert r.exit_code in (0, 1, 2) and "Traceback" not in r.output, r.output
 
 
 @settings(
@@ -141,6 +156,8 @@ def test_hostile_csv_never_breaks(tmp_path, cells, header):
     assert not isinstance(r.exception, Exception) or isinstance(r.exception, SystemExit), (
         r.exception
     )
+    assert r.exit_code != 3, "internal error: " + r.output
     if r.exit_code in (0, 1):
         rows = json.loads(r.stdout)["rows"]
         assert rows["read"] == rows["used"] + rows["skipped"]
+    writes(path, tmp_path)

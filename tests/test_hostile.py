@@ -168,3 +168,40 @@ def test_unwritable_target_is_exit_2(tmp_path):
     assert "关闭" in r.output or "换一个路径" in r.output
     r = runner.invoke(app, ["template", "-o", str(tmp_path / "no-such-folder" / "t.xlsx")])
     assert r.exit_code == 2
+
+
+def test_hostile_files_through_every_command_are_never_an_internal_error(tmp_path):
+    """Each hostile or broken file, on every command that reads and writes: exit 0, 1 or 2
+    with Chinese lines, never exit 3 (a defect) and never a traceback."""
+    base = _base(tmp_path)
+    with zipfile.ZipFile(base) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml")
+    files = tmp_path / "hostile"
+    files.mkdir()
+    laughs = files / "laughs.xlsx"
+    body = _strip_decl(sheet).replace("<t>甲</t>".encode(), b"<t>&lol9;</t>")
+    _rewrite_part(base, laughs, "xl/worksheets/sheet1.xml", LAUGHS + body)
+    (files / "encrypted.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    (files / "truncated.xlsx").write_bytes(base.read_bytes()[:300])
+    (files / "empty.xlsx").write_bytes(b"")
+    (files / "garbage.csv").write_bytes(b"\xff\xfe\x00\x01\x0b\x0c" * 200)
+    (files / "controls.csv").write_text(
+        "小区编号,小区名称,街道,社区,总户数,物业管理方式\nA\x0b1,甲\x01,街',社\x1f,1\x0c,准物业\n",
+        encoding="utf-8",
+    )
+    (files / "dir.xlsx").mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    for f in sorted(files.iterdir()):
+        for args in (
+            ["validate", f, "--annotate", out / "a.xlsx", "--output", out / "i.csv"],
+            ["report", f, "-o", out / "r.xlsx"],
+            ["ledger", f, "-o", out / "l.xlsx"],
+            ["diff", f, "--against", f, "-o", out / "d.xlsx"],
+            ["trend", f, "--from", "2026-01", "--to", "2026-03", "-o", out / "t.xlsx"],
+        ):
+            r = runner.invoke(app, [str(a) for a in args])
+            assert r.exit_code != 3, f"internal error: {f.name} {args[0]}: {r.output}"
+            assert r.exit_code in (0, 1, 2), (f.name, args[0], r.output)
+            assert "Traceback" not in r.output
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]

@@ -115,6 +115,12 @@ def test_no_personal_names_by_default(tmp_path):
     assert "张三" in text
 
 
+def test_sheet_names_count_characters_outside_the_basic_plane_twice():
+    """Excel's 31-character limit is in UTF-16 units: 𠀀 (U+20000) counts as two."""
+    name = sheet_names(["𠀀" * 20])["𠀀" * 20]
+    assert len(name.encode("utf-16-le")) // 2 <= 31
+
+
 def test_sheet_names_are_valid_and_unique():
     names = sheet_names(["东街道", "a/b:c", "很长" * 20, "很长" * 20 + "乙"])
     assert names["a/b:c"] == "待办-a_b_c"

@@ -1,5 +1,5 @@
 """python -m sanlv: the same as the sanlv command."""
 
-from .cli import main
+from .entry import main
 
 main()

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from .config import Config, load_config
 from .dates import month_ends, parse_period, previous_month_end, resolve_as_of
 from .issues import CATALOGUE, Code, InputError, UsageError
+from .write import atomic_output, guard_output, same_file
 
 if TYPE_CHECKING:
     from .content.ledger import LedgerResult
@@ -54,19 +55,32 @@ def _limit(max_unzipped_mb: int) -> int:
     return max_unzipped_mb * 1024**2
 
 
-def check_output(output: PathLike | None, inputs: Sequence[PathLike], suffixes: tuple[str, ...]):
-    """Refuse an output that is an input, or that has the wrong suffix."""
+def check_output(
+    output: PathLike | None,
+    inputs: Iterable[PathLike | Config | None],
+    suffixes: tuple[str, ...],
+    force: bool = False,
+) -> None:
+    """Refuse an output with the wrong suffix, one that is any of the inputs (folders
+    expanded as the reader expands them; same file by path, symlink or hard link), and an
+    existing file that sanlv did not write, unless `force` (SPEC section 3)."""
     if output is None:
         return
     output = Path(output)
     if output.suffix.lower() not in suffixes:
         raise UsageError(f"输出文件 {output.name} 的扩展名应为 {'、'.join(suffixes)}。")
-    out = output.resolve()
-    for p in map(Path, inputs):
-        if p.exists() and p.resolve() == out:
-            raise UsageError(
-                f"输出文件 {output} 与输入文件相同，为保护原始台账已拒绝写入，请换一个文件名。"
-            )
+    guard_output(output, _input_files(inputs), force)
+
+
+def _input_files(inputs: Iterable[PathLike | Config | None]) -> list[Path]:
+    """Every file a command reads: the files of input folders as the reader finds them, and
+    the other files given (--previous, --against, --snapshot, --regions, --config)."""
+    paths = [Path(p) for p in inputs if p is not None and not isinstance(p, Config)]
+    if not paths:
+        return []
+    from .read.files import expand_paths
+
+    return expand_paths(paths)
 
 
 def load(
@@ -99,14 +113,24 @@ def validate(
     annotate: PathLike | None = None,
     max_unzipped_mb: int = MAX_UNZIPPED_MB,
     today: date | None = None,
+    force: bool = False,
 ) -> ValidationResult:
     """`sanlv validate`: read the rosters and run every check of SPEC section 4; with
-    `output` write the issue list (.xlsx/.csv), with `annotate` marked-up copies."""
+    `output` write the issue list (.xlsx/.csv), with `annotate` marked-up copies. `force`
+    replaces existing files that sanlv did not write."""
     from .validate import run_validate
 
     paths = _paths(files)
-    check_output(output, paths, (".xlsx", ".csv"))
-    check_output(annotate, paths, (".xlsx",))
+    inputs = [*paths, regions, config]
+    check_output(output, inputs, (".xlsx", ".csv"), force)
+    if annotate is not None:
+        from .render.annotate import output_paths
+
+        copies = output_paths([p.name for p in _input_files(paths)], Path(annotate))
+        for copy in copies:
+            check_output(copy, inputs, (".xlsx",), force)
+        if output is not None and any(same_file(Path(output), c) for c in copies):
+            raise UsageError(f"--output 与 --annotate 写出的文件 {output} 相同，请换一个文件名。")
     day = resolve_as_of(as_of, period)
     cfg = _config(config)
     result = run_validate(
@@ -120,7 +144,7 @@ def validate(
     if annotate is not None:
         from .render.annotate import annotate_inputs
 
-        result.annotated = annotate_inputs(result, annotate)
+        result.annotated = annotate_inputs(result, annotate, force)
     return result
 
 
@@ -142,10 +166,11 @@ def report(
     output: PathLike | None = None,
     previous: Iterable[PathLike] | None = None,
     regions: PathLike | None = None,
-    compare: Iterable[Config | PathLike] | None = None,
+    compare: Sequence[Config | PathLike] | None = None,
     include_personal: bool = False,
     checks: bool = True,
     max_unzipped_mb: int = MAX_UNZIPPED_MB,
+    force: bool = False,
 ) -> ReportResult:
     """`sanlv report`: the rates of every level; with `previous`, last month's files (counted
     on last month's last day) for the change; with `regions`, the official list (streets
@@ -156,7 +181,12 @@ def report(
     from .content.report import ReportContent
 
     paths, prev_paths = _paths(files), _paths(previous)
-    check_output(output, [*paths, *prev_paths, *_paths([regions] if regions else [])], (".xlsx",))
+    check_output(
+        output,
+        [*paths, *prev_paths, regions, config, *(compare or [])],
+        (".xlsx",),
+        force,
+    )
     day = resolve_as_of(as_of, period)
     cfg = _config(config)
     ds = load(paths, max_unzipped_mb)
@@ -201,6 +231,7 @@ def ledger(
     config: Config | PathLike | None = None,
     include_personal: bool = False,
     max_unzipped_mb: int = MAX_UNZIPPED_MB,
+    force: bool = False,
 ) -> LedgerResult:
     """`sanlv ledger`: the standardised ledger workbook at `output`."""
     from .compute import compute
@@ -209,7 +240,7 @@ def ledger(
     if output is None:
         raise UsageError("请用 -o 指定输出的台账文件，如 -o 标准化台账.xlsx。")
     paths = _paths(files)
-    check_output(output, paths, (".xlsx",))
+    check_output(output, [*paths, config], (".xlsx",), force)
     day = resolve_as_of(as_of, period)
     cfg = _config(config)
     ds = load(paths, max_unzipped_mb)
@@ -226,6 +257,7 @@ def diff(
     output: PathLike | None = None,
     include_personal: bool = False,
     max_unzipped_mb: int = MAX_UNZIPPED_MB,
+    force: bool = False,
 ) -> DiffResult:
     """`sanlv diff OLD… --against NEW…`: what changed, both snapshots on one as-of date."""
     from .diff import diff_datasets
@@ -233,7 +265,7 @@ def diff(
     old_paths, new_paths = _paths(files), _paths(against)
     if not new_paths:
         raise UsageError("请用 --against 指定新（本期）台账文件，如 --against 十月.xlsx。")
-    check_output(output, [*old_paths, *new_paths], (".xlsx",))
+    check_output(output, [*old_paths, *new_paths, config], (".xlsx",), force)
     day = resolve_as_of(as_of, period)
     cfg = _config(config)
     old = load(old_paths, max_unzipped_mb, "原台账 ")
@@ -256,6 +288,7 @@ def trend(
     config: Config | PathLike | None = None,
     output: PathLike | None = None,
     max_unzipped_mb: int = MAX_UNZIPPED_MB,
+    force: bool = False,
 ) -> TrendResult:
     """`sanlv trend`: the monthly rates from the dates in one set of rosters (`files`,
     `from_`, `to`: months YYYY-MM), or from snapshots (`snapshots`: (month, file) pairs; a
@@ -272,7 +305,8 @@ def trend(
             groups.setdefault(parse_period(month, "--snapshot"), []).append(Path(path))
         if len(groups) > MAX_MONTHS:
             raise UsageError(f"最多比较 {MAX_MONTHS} 个月。")
-        check_output(output, [p for g in groups.values() for p in g], (".xlsx",))
+        snap_paths = [p for g in groups.values() for p in g]
+        check_output(output, [*snap_paths, cfg_arg], (".xlsx",), force)
         cfg = _config(cfg_arg)
         snaps = [
             (day, load(group, max_unzipped_mb, f"{day:%Y-%m} 的快照 "))
@@ -290,7 +324,7 @@ def trend(
         months = month_ends(first, last)
         if len(months) > MAX_MONTHS:
             raise UsageError(f"月份范围共 {len(months)} 个月，最多 {MAX_MONTHS} 个月，请缩小范围。")
-        check_output(output, paths, (".xlsx",))
+        check_output(output, [*paths, cfg_arg], (".xlsx",), force)
         cfg = _config(cfg_arg)
         result = trend_from_dates(load(paths, max_unzipped_mb), cfg, months)
     if output is not None:
@@ -301,11 +335,12 @@ def trend(
     return result
 
 
-def template(output: PathLike = "三率台账模板.xlsx") -> Path:
-    """`sanlv template`: the blank roster workbook."""
+def template(output: PathLike = "三率台账模板.xlsx", force: bool = False) -> Path:
+    """`sanlv template`: the blank roster workbook. An existing file is replaced only when it
+    is a template sanlv wrote and nobody has filled in since, or with `force`."""
     from .render.template_xlsx import write_template
 
-    check_output(output, [], (".xlsx",))
+    check_output(output, [], (".xlsx",), force)
     write_template(output)
     return Path(output)
 
@@ -316,13 +351,33 @@ def codes() -> list[Code]:
 
 
 def config_init(output: PathLike = "sanlv.toml", force: bool = False) -> Path:
-    """`sanlv config init`: the default `sanlv.toml` with Chinese comments."""
+    """`sanlv config init`: the default `sanlv.toml` with Chinese comments. An existing file
+    is replaced only when it is sanlv's default file with every setting unchanged, or with
+    `force` (a district's own 口径 is never lost silently)."""
     from .config import default_toml
-    from .write import atomic_output
 
     output = Path(output)
-    if output.exists() and not force:
-        raise UsageError(f"{output} 已存在；如要覆盖请加 --force。")
+    guard_output(output, [], force, ours=_is_default_config)
     with atomic_output(output) as tmp:
         Path(tmp).write_text(default_toml(), encoding="utf-8")
     return output
+
+
+def _is_default_config(path: Path) -> bool:
+    """A `sanlv.toml` as `config init` writes it: its header comment, and every setting at
+    its default (only comments or the layout may differ)."""
+    from .config import ConfigError, default_toml, parse_config
+
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(1 << 20)
+        text = raw.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False
+    head = default_toml().splitlines()[0]
+    if not text.startswith(head):
+        return False
+    try:
+        return parse_config(text, str(path)) == Config()
+    except ConfigError:
+        return False

@@ -51,6 +51,9 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in (
          "输入中缺少小区、业委会或党组织三张台账之一。"),
     Code("sheet-ignored", "工作表已略过", INFO, "read",
          "隐藏的、空的或不是台账的工作表没有读取。"),
+    Code("file-ignored", "文件已略过", INFO, "read",
+         "文件夹中的隐藏文件、Excel 临时锁定文件（~$ 开头）、sanlv 的临时文件，以及 sanlv 生成的"
+         "报告、变动清单、走势、问题清单和未改动的标注副本，不作为台账读取。"),
     Code("header-not-found", "找不到表头", ERROR, "read",
          "在工作表的前 30 行中找不到台账的表头。"),
     Code("column-missing", "缺少必填列", ERROR, "read",
@@ -117,6 +120,23 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in (
          "同一社区中，同一个小区名称用了两个编号。"),
 )}
 # fmt: on
+
+
+# The columns of an issue list (`validate --output`, the 问题清单 sheet of an annotated copy):
+# (key of Issue.to_dict, Chinese header). The header line also identifies sanlv's CSV lists.
+ISSUE_COLUMNS = (
+    ("title", "问题"),
+    ("code", "问题代码"),
+    ("severity", "级别"),
+    ("file", "文件"),
+    ("sheet", "工作表"),
+    ("row", "行号"),
+    ("column", "列"),
+    ("cell", "单元格"),
+    ("value", "当前值"),
+    ("message", "问题说明"),
+    ("hint", "修改建议"),
+)
 
 
 def title_of(code: str) -> str:

@@ -19,6 +19,7 @@ from collections.abc import Callable
 import typer
 
 from .. import __version__
+from ..entry import exit_code, interrupted_message
 from ..issues import InputError
 from .chinese import ChineseGroup
 
@@ -51,9 +52,9 @@ def run_guarded(debug: bool, fn: Callable[[], int]) -> int:
             raise
         fail(exc.message)
         return 2
-    except KeyboardInterrupt:
-        fail("已中断，未写出任何不完整的文件。")
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP (sanlv.entry)
+        typer.echo(interrupted_message(exc), err=True)
+        return exit_code(exc)
     except OSError as exc:
         if debug:
             raise
@@ -70,8 +71,10 @@ def os_error_message(exc: OSError) -> str:
     import errno
 
     name = getattr(exc, "filename", "") or ""
-    if exc.errno == errno.ENOSPC:
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return f"磁盘空间不足，无法写入 {name}。请清理磁盘或换一个位置后重试。".replace(" 。", "。")
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return f"无法读写文件 {name}：{exc.strerror or exc}。请检查路径是否正确。"
     return f"无法读写文件 {name}：{exc.strerror or exc}。如文件正在 Excel 中打开，请先关闭或换一个路径。"
 
 

@@ -76,9 +76,12 @@ class ChineseGroup(_ChineseHelp, TyperGroup):
         except click.exceptions.UsageError as e:
             typer.echo(f"错误：{usage_message(e)}", err=True)
             rv = 2
-        except typer.Abort:
-            typer.echo("错误：已中断。", err=True)
-            rv = 130
+        except typer.Abort as e:  # click's word for a KeyboardInterrupt outside a command body
+            from ..entry import exit_code, interrupted_message
+
+            cause = e.__cause__ or e.__context__ or e
+            typer.echo(interrupted_message(cause), err=True)
+            rv = exit_code(cause)
         if standalone_mode:
             sys.exit(rv or 0)
         return rv

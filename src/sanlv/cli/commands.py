@@ -20,6 +20,7 @@ from .options import (
     ConfigOpt,
     Debug,
     Files,
+    Force,
     Format,
     IncludePersonal,
     MaxUnzipped,
@@ -59,6 +60,7 @@ def template(
     output: Annotated[Path, typer.Option("-o", "--output", help="输出的模板文件。")] = Path(
         "三率台账模板.xlsx"
     ),
+    force: Force = False,
     debug: Debug = False,
 ) -> None:
     """生成空白台账模板（小区、业委会、党组织三张表，带下拉选项和填写说明）。"""
@@ -66,7 +68,7 @@ def template(
     def body() -> int:
         from .. import api
 
-        path = api.template(output)
+        path = api.template(output, force=force)
         typer.echo(f"已生成模板：{path}")
         return 0
 
@@ -90,6 +92,7 @@ def validate(
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="有警告也视为不通过。")] = False,
     max_unzipped_mb: MaxUnzipped = 2048,
+    force: Force = False,
     debug: Debug = False,
 ) -> None:
     """校验台账：逐项检查并指出具体单元格。无错误退出码 0，有错误 1，无法运行 2。"""
@@ -110,6 +113,7 @@ def validate(
                 output=output,
                 annotate=annotate,
                 max_unzipped_mb=max_unzipped_mb,
+                force=force,
             )
         except UsageError:
             raise
@@ -165,6 +169,7 @@ def report(
         bool, typer.Option("--include-personal", help="报告中包含主任、书记等个人姓名。")
     ] = False,
     max_unzipped_mb: MaxUnzipped = 2048,
+    force: Force = False,
     debug: Debug = False,
 ) -> None:
     """统计“三率”：按街道、社区列出组建率、覆盖率，对照目标，可写出报告工作簿。"""
@@ -186,6 +191,7 @@ def report(
             # the checks feed 数据质量 and the terminal's summary line, not the JSON
             checks=fmt != "json",
             max_unzipped_mb=max_unzipped_mb,
+            force=force,
         )
         warn_if_future(result.content.as_of)
         if fmt == "json":
@@ -213,6 +219,7 @@ def ledger(
     config: ConfigOpt = None,
     include_personal: IncludePersonal = False,
     max_unzipped_mb: MaxUnzipped = 2048,
+    force: Force = False,
     debug: Debug = False,
 ) -> None:
     """生成标准化台账：合并清洗后的三张台账，附每个小区在统计日的状态，并按街道列出待办事项。"""
@@ -231,6 +238,7 @@ def ledger(
             config=config,
             include_personal=include_personal,
             max_unzipped_mb=max_unzipped_mb,
+            force=force,
         )
         warn_if_future(result.as_of)
         console_dynamic.print_ledger(result)
@@ -262,6 +270,7 @@ def diff(
     ] = None,
     include_personal: IncludePersonal = False,
     max_unzipped_mb: MaxUnzipped = 2048,
+    force: Force = False,
     debug: Debug = False,
 ) -> None:
     """比较两期台账：新增、撤销、调整的小区、业委会、党组织，以及各街道三率的变化。
@@ -281,6 +290,7 @@ def diff(
             output=output,
             include_personal=include_personal,
             max_unzipped_mb=max_unzipped_mb,
+            force=force,
         )
         warn_if_future(result.as_of)
         if fmt == "json":
@@ -319,6 +329,7 @@ def trend(
         Path | None, typer.Option("-o", "--output", help="把走势写入 .xlsx 文件（含折线图）。")
     ] = None,
     max_unzipped_mb: MaxUnzipped = 2048,
+    force: Force = False,
     debug: Debug = False,
 ) -> None:
     """三率月度走势：按台账中的成立、撤销、物业服务起始日期，逐月末计算各项比率。"""
@@ -343,6 +354,7 @@ def trend(
             config=config,
             output=output,
             max_unzipped_mb=max_unzipped_mb,
+            force=force,
         )
         if fmt == "json":
             print_json(result.to_json())
@@ -382,7 +394,7 @@ def config_init(
     output: Annotated[Path, typer.Option("-o", "--output", help="写出的配置文件。")] = Path(
         "sanlv.toml"
     ),
-    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件。")] = False,
+    force: Force = False,
     debug: Debug = False,
 ) -> None:
     """写出默认口径配置文件 sanlv.toml（带中文注释）。"""

@@ -34,3 +34,10 @@ Regions = Annotated[
         help="官方区划名单（xlsx/csv，列：街道、社区，可有区）：名单外的名称报错，名单中没有数据的街道显示为“未报送”。",
     ),
 ]
+Force = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="输出文件已存在且不是 sanlv 生成的（或生成后改动过）时，仍然覆盖它（输入文件始终不会被覆盖）。",
+    ),
+]

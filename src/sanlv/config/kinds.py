@@ -91,13 +91,21 @@ class Bool:
 
 
 class Int:
-    allowed = "不小于 0 的整数"
+    """A whole number from 0 to `maximum` (every integer setting has a sensible maximum: a
+    huge value would overflow date arithmetic)."""
+
+    def __init__(self, maximum: int) -> None:
+        self.maximum = maximum
+        self.allowed = f"0 到 {maximum} 之间的整数"
 
     def parse(self, value: object) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise wrong_type("整数", value)
-        if value < 0:
-            raise invalid(value, self.allowed)
+        if not 0 <= value <= self.maximum:
+            shown = (
+                value if abs(value) < 10**15 else f"{str(value)[:12]}…（{len(str(value))} 位数）"
+            )
+            raise Bad(f"的值 {shown} 无效，{_should_be(self.allowed)}")
         return value
 
 
@@ -204,8 +212,10 @@ class Forms(Set):
 
 POPULATION_LABELS = {"committee": "业委会（物管会）", "service_project": "物业服务项目"}
 
-BOOL, INT, SHARE, MODES, FORMS = Bool(), Int(), Share(), Modes(), Forms()
-FORMS_OR_NONE = Forms(allow_empty=True)
+BOOL, SHARE, MODES = Bool(), Share(), Modes()
+# Integer settings by what they count (the maximum is far beyond any real rule).
+PEOPLE, HOUSEHOLDS, YEARS, DAYS = Int(1000), Int(10_000_000), Int(100), Int(36_500)
+FORMS, FORMS_OR_NONE = Forms(), Forms(allow_empty=True)
 POPULATION = Set(
     {k: k for k in POPULATION_LABELS},
     "统计对象",

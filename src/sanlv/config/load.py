@@ -60,9 +60,13 @@ def parse_config(text: str, source: str = "sanlv.toml") -> Config:
     """Read the text of a `sanlv.toml`; `source` names it in error messages."""
     try:
         data = tomllib.loads(text)
+        return _Loader(source).config(data)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(_syntax_message(source, text, e)) from None
-    return _Loader(source).config(data)
+    except RecursionError:  # arrays or inline tables nested thousands deep
+        raise ConfigError(
+            f"配置文件 {source}：列表或内联表嵌套层数过多，不是 sanlv 的配置文件写法"
+        ) from None
 
 
 _TOML_REASONS = (

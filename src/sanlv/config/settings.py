@@ -12,7 +12,19 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from .kinds import BOOL, FORMS, FORMS_OR_NONE, INT, MODES, POPULATION, SHARE, Choice
+from .kinds import (
+    BOOL,
+    DAYS,
+    FORMS,
+    FORMS_OR_NONE,
+    HOUSEHOLDS,
+    MODES,
+    PEOPLE,
+    POPULATION,
+    SHARE,
+    YEARS,
+    Choice,
+)
 
 # --- the rates -----------------------------------------------------------------------------
 
@@ -123,7 +135,7 @@ class PartyConfig:
     )
     min_members_for_org: int = setting(
         3,
-        INT,
+        PEOPLE,
         "业委会计入统计对象所需党员人数",
         'committee_scope = "qualifying" 时，业委会（物管会）党员人数达到此数才计入党组织覆盖率的统计对象。',
         unit="人",
@@ -179,42 +191,42 @@ class PartyConfig:
 class RulesConfig:
     committee_min_members: int = setting(
         5,
-        INT,
+        PEOPLE,
         "业委会委员最少人数",
         "业委会委员最少人数；委员人数须为单数（检查 committee-size）。",
         unit="人",
     )
     committee_max_members: int = setting(
         11,
-        INT,
+        PEOPLE,
         "业委会委员最多人数",
         "业委会委员最多人数（检查 committee-size）。",
         unit="人",
     )
     small_compound_households: int = setting(
         100,
-        INT,
+        HOUSEHOLDS,
         "可设 3 名委员的小区总户数上限",
         "总户数不超过此数的小区，业委会可只设 3 名委员（检查 committee-size）。",
         unit="户",
     )
     wuguanhui_min_members: int = setting(
         7,
-        INT,
+        PEOPLE,
         "物管会委员最少人数",
         "物管会委员最少人数；委员人数须为单数（检查 committee-size）。",
         unit="人",
     )
     committee_max_term_years: int = setting(
         5,
-        INT,
+        YEARS,
         "业委会每届任期上限",
         "业委会每届任期最长年数，任期届满日期减成立日期超过即提示（检查 committee-term）。",
         unit="年",
     )
     wuguanhui_max_term_years: int = setting(
         3,
-        INT,
+        YEARS,
         "物管会每届任期上限",
         "物管会每届任期最长年数（检查 committee-term）。",
         unit="年",
@@ -227,14 +239,14 @@ class RulesConfig:
     )
     expiry_warning_days: int = setting(
         90,
-        INT,
+        DAYS,
         "任期届满提前提示天数",
         "任期将在多少天内届满时提前提示换届（检查 committee-expiring）。",
         unit="天",
     )
     new_committee_party_org_days: int = setting(
         90,
-        INT,
+        DAYS,
         "业委会成立后建立党组织的期限",
         "业委会（物管会）成立超过多少天仍没有党组织时提示（检查 party-org-lagging）。",
         unit="天",

@@ -95,7 +95,7 @@ def compound_status(comp: Computation) -> pd.DataFrame:
     # "、" before each unit's text, concatenated per compound, the first "、" dropped
     text = "、" + miss["unit_kind"].map(UNIT_LABELS) + miss["unit_id"] + "：" + miss["party_reason"]
     miss_text = text.astype(object).groupby(miss["compound_id"]).sum().str[1:]
-    party_reason = cid.map(miss_text).fillna("").to_numpy()
+    party_reason = cid.map(miss_text).astype(object).fillna("").to_numpy()
     in_scope = c["in_scope"].to_numpy()
 
     def labelled(prefix: str, s: pd.Series | np.ndarray) -> np.ndarray:

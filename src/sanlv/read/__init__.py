@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ..issues import InputError, Issue
 from .excel import workers
-from .files import MAX_UNZIPPED_BYTES, SUFFIXES, expand_paths, load_grids, sha256_of
+from .files import MAX_UNZIPPED_BYTES, SUFFIXES, expand, expand_paths, load_grids, sha256_of
 from .grid import FileInfo, Grid
 from .locate import DERIVED_HEADERS, DERIVED_SHEET_PREFIX, ColumnRef, Table, locate
 
@@ -33,6 +33,7 @@ __all__ = [
     "Grid",
     "ReadResult",
     "Table",
+    "expand",
     "expand_paths",
     "load_grids",
     "locate",
@@ -66,8 +67,8 @@ def read_inputs(
 
     tables: list[Table] = []
     files: list[FileInfo] = []
-    issues: list[Issue] = []
-    for path in expand_paths(paths):
+    paths, issues = expand(paths)
+    for path in paths:
         located = load_grids(path, max_unzipped, after=lambda g: (g.sheet, *locate_one(g)))
         info = FileInfo(
             str(path), path.name, sha256_of(path), path.stat().st_size, [s for s, *_ in located]

@@ -10,7 +10,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..issues import InputError
+from ..issues import INFO, InputError, Issue
+from ..write import is_scratch, output_mark, sweep_stale
 from .csvfile import load_csv
 from .excel import load_excel
 from .grid import Grid
@@ -26,21 +27,68 @@ MAX_ZIP_RATIO = 200
 T = TypeVar("T")
 
 
+# Workbooks sanlv wrote that are no rosters (a ledger and a filled-in template are): skipped in
+# folders, so that `sanlv report FOLDER -o FOLDER/报告.xlsx` can run again next month.
+NOT_ROSTERS = ("report", "diff", "trend", "issues", "status", "brief")
+
+
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """Files as given; a folder stands for the roster files in it (sorted, no lock files)."""
+    """Files as given; a folder stands for the roster files in it (see `expand`)."""
+    return expand(paths)[0]
+
+
+def expand(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Issue]]:
+    """Files as given; a folder stands for the roster files in it, sorted, not recursively.
+    In a folder, hidden files, Excel lock files (~$…), sanlv's scratch folders and the
+    outputs sanlv wrote that are no rosters are skipped, each with an info issue; sanlv's
+    scratch folders older than a day (left by a killed run) are removed."""
     out: list[Path] = []
+    skipped: list[Issue] = []
     for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(
-                sorted(
-                    f
-                    for f in p.iterdir()
-                    if f.is_file() and f.suffix.lower() in SUFFIXES and not f.name.startswith("~$")
-                )
-            )
-        else:
+        if not p.is_dir():
             out.append(p)
-    return out
+            continue
+        sweep_stale(p)
+        for f in sorted(p.iterdir()):
+            why = _skip_reason(f)
+            if why is None:
+                out.append(f)
+            elif why:
+                skipped.append(
+                    Issue("file-ignored", INFO, f"已略过 {p.name or p}/{f.name}：{why}。", f.name)
+                )
+    return out, skipped
+
+
+def _skip_reason(f: Path) -> str | None:
+    """Why a folder's entry is not read: None to read it, "" to pass over it silently."""
+    name = f.name
+    if is_scratch(name):
+        return "sanlv 写文件时的临时文件夹（可能是被中断的运行留下的，超过一天会自动删除）"
+    if not f.is_file() or f.suffix.lower() not in SUFFIXES:
+        return ""  # other files and folders: not rosters
+    if name.startswith("~$"):
+        return "Excel 打开文件时生成的临时锁定文件"
+    if name.startswith("."):
+        return "隐藏文件"
+    mark = output_mark(f)
+    if mark is None:
+        return None
+    if mark.kind in NOT_ROSTERS:
+        return f"这是 sanlv 生成的{OUTPUT_NAMES.get(mark.kind, '文件')}，不是台账"
+    if mark.kind == "annotated" and not mark.edited:
+        return "这是 sanlv 生成的标注副本（未改动过），其原始台账已在读取之列"
+    return None
+
+
+OUTPUT_NAMES = {
+    "report": "三率报告",
+    "diff": "两期变动清单",
+    "trend": "走势表",
+    "issues": "问题清单",
+    "status": "报送情况表",
+    "brief": "通报",
+}
 
 
 def sha256_of(path: Path) -> str:

@@ -17,23 +17,24 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from .. import __version__
 from ..issues import (
     ERROR,
     INFO,
     SEVERITY_LABELS,
     SEVERITY_ORDER,
     WARNING,
-    InputError,
     Issue,
     display_order,
 )
-from ..write import atomic_output
+from ..write import MARK_PROPERTY, atomic_output, guard_output, mark_stamp, temporary_files_in
 from .issues_file import ISSUE_COLUMNS, issue_rows
 
 if TYPE_CHECKING:
     from openpyxl.workbook import Workbook
 
-    from ..read import FileInfo
     from ..validate import ValidationResult
 
 FILLS = {ERROR: "FFC7CE", WARNING: "FFEB9C"}
@@ -43,13 +44,14 @@ _INT_RE = re.compile(r"^-?(?:0|[1-9]\d{0,14})$")
 _FLOAT_RE = re.compile(r"^-?(?:0|[1-9]\d{0,14})\.\d+$")
 
 
-def output_paths(files: list[FileInfo], out_path: Path) -> list[Path]:
-    """OUT.xlsx for the first input, OUT-<stem>.xlsx for each other one (made unique)."""
+def output_paths(names: list[str], out_path: Path) -> list[Path]:
+    """OUT.xlsx for the first input, OUT-<stem>.xlsx for each other one (made unique);
+    `names` are the input files' names in reading order."""
     out_path = Path(out_path)
     paths = [out_path]
     used = {out_path.name.lower()}
-    for f in files[1:]:
-        stem = _BAD_TITLE.sub("_", Path(f.name).stem) or "file"
+    for name in names[1:]:
+        stem = _BAD_TITLE.sub("_", clean_text(Path(name).stem)) or "file"
         name = f"{out_path.stem}-{stem}{out_path.suffix}"
         n = 2
         while name.lower() in used:
@@ -57,21 +59,19 @@ def output_paths(files: list[FileInfo], out_path: Path) -> list[Path]:
             n += 1
         used.add(name.lower())
         paths.append(out_path.with_name(name))
-    inputs = {Path(f.path).resolve() for f in files}
-    for p in paths:
-        if p.resolve() in inputs:
-            raise InputError(
-                "file-unreadable",
-                f"标注副本 {p} 与输入文件同名，为保护原始台账已拒绝写入，请换一个文件名。",
-                p.name,
-            )
     return paths
 
 
-def annotate_inputs(result: ValidationResult, out_path: str | os.PathLike) -> list[Path]:
-    """Write the marked-up copies; returns the paths written (first = out_path)."""
+def annotate_inputs(
+    result: ValidationResult, out_path: str | os.PathLike, force: bool = False
+) -> list[Path]:
+    """Write the marked-up copies; returns the paths written (first = out_path). A copy that
+    would replace an input, or a file sanlv did not write (without `force`), is refused."""
     files = result.dataset.files
-    paths = output_paths(files, Path(out_path))
+    paths = output_paths([f.name for f in files], Path(out_path))
+    inputs = [Path(f.path) for f in files]
+    for target in paths:
+        guard_output(target, inputs, force)
     by_file: dict[str, list[Issue]] = defaultdict(list)
     for issue in result.issues:
         by_file[issue.file].append(issue)
@@ -81,9 +81,27 @@ def annotate_inputs(result: ValidationResult, out_path: str | os.PathLike) -> li
         wb, titles = _open_copy(Path(info.path))
         _mark(wb, titles, issues)
         _issue_sheet(wb, titles, display_order(issues + general))
-        with atomic_output(target) as tmp:
+        _sign(wb)
+        with atomic_output(target) as tmp, temporary_files_in(os.path.dirname(tmp)):
+            wb.properties.created = mark_stamp()  # openpyxl stamps the modified time
             wb.save(tmp)
     return paths
+
+
+def clean_text(value: str) -> str:
+    """Text without the control characters an xlsx file cannot hold (openpyxl refuses them)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def _sign(wb: Workbook) -> None:
+    """The sanlv mark (SPEC section 3), replacing a mark the input carried (a copy of a
+    filled-in sanlv template is an annotated copy now, not a template)."""
+    from openpyxl.packaging.custom import StringProperty
+
+    props = wb.custom_doc_props
+    if MARK_PROPERTY in props.names:
+        del props[MARK_PROPERTY]
+    props.append(StringProperty(name=MARK_PROPERTY, value=f"annotated {__version__}"))
 
 
 # --- the copy ---------------------------------------------------------------------------------
@@ -140,14 +158,17 @@ def _typed(value: str) -> object:
 
 
 def _set_value(cell, value: object) -> None:
-    """Set a value; text is always text, never a formula."""
+    """Set a value; text is always text, never a formula, and without control characters."""
+    if isinstance(value, str):
+        value = clean_text(value)
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"
 
 
 def _unique_title(wb: Workbook, name: str) -> str:
-    base = _BAD_TITLE.sub("_", name).strip("'")[:31] or "Sheet"
+    # Excel: no []:*?/\\, at most 31 characters, no apostrophe at either end
+    base = _BAD_TITLE.sub("_", clean_text(name)).strip("'")[:31].rstrip("'") or "Sheet"
     title, n = base, 2
     existing = {ws.title.lower() for ws in wb.worksheets}
     while title.lower() in existing:
@@ -194,7 +215,7 @@ def _mark(wb: Workbook, titles: dict[str, str], issues: list[Issue]) -> None:
             lines.append(f"【{SEVERITY_LABELS[i.severity]}】{i.message}")
             if i.hint:
                 lines.append(f"建议：{i.hint}")
-        text = "\n".join(lines)
+        text = clean_text("\n".join(lines))
         comment = Comment(text, "sanlv")
         comment.width = 320
         comment.height = min(60 + 18 * len(lines) + len(text) // 2, 600)
@@ -236,7 +257,8 @@ def _issue_sheet(wb: Workbook, titles: dict[str, str], issues: list[Issue]) -> N
         title = titles.get(issue.sheet)
         if issue.cell and title and title in wb.sheetnames:
             link = ws.cell(r, cell_col)
-            link.hyperlink = f"#'{title}'!{issue.cell}"
+            quoted = title.replace("'", "''")
+            link.hyperlink = f"#'{quoted}'!{issue.cell}"
             link.font = Font(color="0563C1", underline="single")
     for c, width in enumerate((16, 22, 6, 20, 12, 6, 14, 8, 16, 60, 44), start=1):
         ws.column_dimensions[_letter(c)].width = width

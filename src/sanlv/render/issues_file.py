@@ -7,23 +7,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..issues import SEVERITY_LABELS, Issue, display_order
+from ..issues import ISSUE_COLUMNS, SEVERITY_LABELS, Issue, display_order
 from ..write import atomic_output, csv_safe
 from .workbook import workbook
 
-ISSUE_COLUMNS = (
-    ("title", "问题"),
-    ("code", "问题代码"),
-    ("severity", "级别"),
-    ("file", "文件"),
-    ("sheet", "工作表"),
-    ("row", "行号"),
-    ("column", "列"),
-    ("cell", "单元格"),
-    ("value", "当前值"),
-    ("message", "问题说明"),
-    ("hint", "修改建议"),
-)
 ISSUE_WIDTHS = (16, 18, 6, 20, 10, 6, 14, 8, 16, 50, 40)
 
 

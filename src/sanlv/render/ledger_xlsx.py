@@ -42,8 +42,18 @@ TODO_WIDTHS = {
     "detail": 50,
     "chair": 10,
 }
-SHEET_BAD_CHARS = re.compile(r"[\[\]:*?/\\]")
+# Excel's sheet names: none of []:*?/\, no control characters, at most 31 characters and no
+# apostrophe at either end.
+SHEET_BAD_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 MAX_SHEET_NAME = 31
+
+
+def _clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` UTF-16 code units (Excel counts a character outside the basic
+    plane as two) and never ending in an apostrophe."""
+    while len(text.encode("utf-16-le")) // 2 > limit:
+        text = text[:-1]
+    return text.rstrip("'")
 
 
 def sheet_names(streets: list[str]) -> dict[str, str]:
@@ -51,11 +61,11 @@ def sheet_names(streets: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     used: set[str] = set()
     for s in streets:
-        base = (DERIVED_SHEET_PREFIX + SHEET_BAD_CHARS.sub("_", s))[:MAX_SHEET_NAME]
+        base = _clip(DERIVED_SHEET_PREFIX + SHEET_BAD_CHARS.sub("_", s), MAX_SHEET_NAME)
         name, k = base, 2
         while name.lower() in used:
             suffix = f"~{k}"
-            name = base[: MAX_SHEET_NAME - len(suffix)] + suffix
+            name = _clip(base, MAX_SHEET_NAME - len(suffix)) + suffix
             k += 1
         used.add(name.lower())
         out[s] = name

@@ -8,8 +8,8 @@
   headers frozen, a title line and page numbers (SPEC section 5).
 - Standard formats (title, note, header, cells, integers, percentages, changes, totals,
   colours against the target).
-- Written atomically (write.atomic_output), with xlsxwriter's own temporary files in a folder
-  that is removed on every exit path.
+- Written atomically (write.atomic_output), with xlsxwriter's own temporary files in the same
+  hidden scratch folder beside the target, removed on every exit path.
 
 Each writer (report, ledger, diff, trend, issue list, template) is only its sheets.
 """
@@ -18,17 +18,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..write import atomic_output
+from ..write import MARK_PROPERTY, atomic_output
 
-MARK_PROPERTY = "sanlv"  # custom document property naming the tool, the kind and the version
 PERCENT = "0.0%"
 CHANGE = "+0.0;-0.0;0.0"
 DASH = "—"
@@ -185,33 +182,51 @@ def workbook(
     created: datetime | None = None,
 ) -> Iterator[Book]:
     """Open a workbook for `path`; on success it is closed and moved into place atomically,
-    on failure nothing is left behind (no partial target, no temporary files)."""
+    on failure nothing is left behind (no partial target, no temporary files: xlsxwriter's
+    own temporary files go into the scratch folder of `atomic_output`)."""
     import xlsxwriter
+    from xlsxwriter.exceptions import FileCreateError
 
-    scratch = tempfile.mkdtemp(prefix=".sanlv-xlsx-")
-    try:
-        with atomic_output(Path(path)) as tmp:
-            wb = xlsxwriter.Workbook(
-                tmp,
+    with atomic_output(Path(path)) as tmp:
+        wb = xlsxwriter.Workbook(
+            tmp,
+            {
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "constant_memory": constant_memory,
+                "tmpdir": os.path.dirname(tmp),
+            },
+        )
+        try:
+            wb.set_properties(
                 {
-                    "strings_to_formulas": False,
-                    "strings_to_urls": False,
-                    "strings_to_numbers": False,
-                    "constant_memory": constant_memory,
-                    "tmpdir": scratch,
-                },
+                    "title": title,
+                    "comments": comments or f"sanlv {__version__}",
+                    "created": created or datetime.now().replace(microsecond=0),
+                }
             )
-            try:
-                wb.set_properties(
-                    {
-                        "title": title,
-                        "comments": comments or f"sanlv {__version__}",
-                        "created": created or datetime.now().replace(microsecond=0),
-                    }
-                )
-                wb.set_custom_property(MARK_PROPERTY, f"{kind} {__version__}")
-                yield Book(wb, title, kind)
-            finally:
-                wb.close()
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+            # xlsxwriter writes the same time as created and modified: a later save by a
+            # person changes the modified time, and the file is no longer sanlv's to replace.
+            wb.set_custom_property(MARK_PROPERTY, f"{kind} {__version__}")
+            yield Book(wb, title, kind)
+        except BaseException:
+            _abandon(wb)
+            raise
+        try:
+            wb.close()
+        except FileCreateError as exc:  # xlsxwriter's wrapper of the OSError (e.g. disk full)
+            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
+            if cause is None:
+                raise
+            raise OSError(cause.errno, cause.strerror or str(cause), os.fspath(path)) from exc
+
+
+def _abandon(wb) -> None:
+    """Give up a workbook without writing it: close the row files of constant-memory
+    worksheets (the scratch folder holding them is removed next)."""
+    wb.fileclosed = True
+    for ws in wb.worksheets():
+        with contextlib.suppress(Exception):
+            if getattr(ws, "row_data_fh", None) is not None:
+                ws._opt_close()
