@@ -129,3 +129,45 @@ def test_city_json_names_the_district_in_every_row(tmp_path):
     for level in ("districts", "streets", "communities"):
         assert all(row["district"] for row in data[level])
     assert figures  # the figures module is the JSON's source
+
+
+# --- properties ---------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+NAMES = ("东城区", "西城区", "鼓楼区")
+
+
+def _split_city(folder, labels: list[int]):
+    """The hand-built district's compounds spread over districts by `labels` (one file; the
+    committees and organisations stay with the compounds they name)."""
+    header = ["区", *d.COMPOUND_HEADER]
+    compounds = [[NAMES[lab], *row] for lab, row in zip(labels, d.COMPOUNDS, strict=True)]
+    path = folder / "city.xlsx"
+    write_xlsx(
+        path,
+        {
+            "小区": [header, *compounds],
+            "业委会": [d.COMMITTEE_HEADER, *d.COMMITTEES],
+            "党组织": [d.ORG_HEADER, *d.ORGS],
+        },
+    )
+    return path
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(labels=st.lists(st.integers(0, 2), min_size=len(d.COMPOUNDS), max_size=len(d.COMPOUNDS)))
+def test_city_totals_are_sums_of_districts_for_any_split(tmp_path_factory, labels):
+    folder = tmp_path_factory.mktemp("split")
+    data = _report([_split_city(folder, labels)])
+    for key in RATE_KEYS:
+        for part in ("numerator", "denominator"):
+            assert data["total"][key][part] == sum(x[key][part] for x in data["districts"])
+            # under the project 口径 every unit belongs to one street
+            assert data["total"][key][part] == sum(x[key][part] for x in data["streets"])
+    assert sorted(x["district"] for x in data["districts"]) == sorted(
+        {NAMES[lab] for lab in labels}
+    )
