@@ -52,6 +52,7 @@ __all__ = [
     "Layout",
     "MessyDistrict",
     "district_truth",
+    "make_city",
     "make_district",
     "make_messy_district",
     "street_layout",
@@ -672,6 +673,42 @@ class _Builder:
 # --- writers ----------------------------------------------------------------------------
 
 _EXCEL_EPOCH = date(1899, 12, 30).toordinal()
+
+
+CITY_DISTRICTS = (
+    "东城区", "西城区", "朝阳区", "海淀区", "丰台区", "石景山区", "门头沟区", "房山区",
+    "通州区", "顺义区", "昌平区", "大兴区", "怀柔区", "平谷区", "密云区", "延庆区",
+)  # fmt: skip
+
+
+def make_city(n_compounds: int, n_districts: int = 10, seed: int = 0) -> dict[str, list[dict]]:
+    """A city of `n_districts` synthetic districts (names from CITY_DISTRICTS), about
+    `n_compounds` compounds in all: each district is a `make_district` of its own seed with
+    its name in 区 and its ids prefixed by its number, so that ids are unique in the city
+    while street names repeat from district to district (as they do)."""
+    if not 1 <= n_districts <= len(CITY_DISTRICTS):
+        raise ValueError(f"n_districts must be 1..{len(CITY_DISTRICTS)}, got {n_districts!r}")
+    city: dict[str, list[dict]] = {"compounds": [], "committees": [], "party_orgs": []}
+    per = n_compounds // n_districts
+    for k in range(n_districts):
+        part = make_district(per + (1 if k < n_compounds % n_districts else 0), seed=seed + k)
+        tag = f"Q{k + 1:02d}"
+        for row in part["compounds"]:
+            city["compounds"].append(
+                {**row, "compound_id": tag + row["compound_id"], "district": CITY_DISTRICTS[k]}
+            )
+        for row in part["committees"]:
+            city["committees"].append(
+                {
+                    **row,
+                    "committee_id": tag + row["committee_id"],
+                    "compound_id": tag + row["compound_id"],
+                }
+            )
+        for row in part["party_orgs"]:
+            refs = "、".join(tag + r for r in str(row["host_ref"] or "").split("、") if r)
+            city["party_orgs"].append({**row, "org_id": tag + row["org_id"], "host_ref": refs})
+    return city
 
 
 def _check_district(district: dict) -> None:

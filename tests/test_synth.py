@@ -263,3 +263,16 @@ def test_street_ledger(tmp_path, small: dict[str, list[dict]]) -> None:
         assert blank == 1
         want = [{f: row[f] for f in fields} for row in expected[key]]
         assert got == want
+
+
+def test_make_city_has_unique_ids_and_repeating_street_names() -> None:
+    city = synth.make_city(600, n_districts=3, seed=1)
+    ids = [r["compound_id"] for r in city["compounds"]]
+    assert len(ids) == 600 and len(set(ids)) == 600
+    assert {r["district"] for r in city["compounds"]} == set(synth.CITY_DISTRICTS[:3])
+    streets = {}
+    for r in city["compounds"]:
+        streets.setdefault(r["street"], set()).add(r["district"])
+    assert any(len(d) > 1 for d in streets.values())  # a street name in several districts
+    compound_ids = set(ids)
+    assert all(r["compound_id"] in compound_ids for r in city["committees"])
