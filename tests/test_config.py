@@ -88,7 +88,7 @@ def test_empty_file_gives_the_defaults(tmp_path):
 def test_to_dict_is_json_ready_and_shaped_like_the_toml():
     d = Config().to_dict()
     assert json.loads(json.dumps(d, ensure_ascii=False)) == d
-    assert list(d) == ["committee", "service", "party", "rules", "targets"]
+    assert list(d) == ["committee", "service", "party", "rules", "collect", "todo", "targets"]
     assert d["party"]["population"] == ["committee", "service_project"]
     assert d["targets"][0] == {"by": "2020-12-31", "committee": 0.3, "service": 0.6, "party": 0.3}
     # the TOML file and to_dict have the same shape and values

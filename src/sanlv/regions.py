@@ -23,6 +23,8 @@ class Regions:
     has_communities: bool
     names: dict[str, str] = field(default_factory=dict)  # folded -> as written in the list
     order: list[str] = field(default_factory=list)  # folded street names in the list's order
+    # the streets expected to submit, as written: (district or "", street), in the list's order
+    expected: list[tuple[str, str]] = field(default_factory=list)
 
 
 def load_regions(path: str | os.PathLike) -> Regions:
@@ -34,6 +36,7 @@ def load_regions(path: str | os.PathLike) -> Regions:
     grids = load_grids(path)
     street_names = {schema.norm_label(x) for x in ("街道", "街道(乡镇)", "所属街道", "乡镇")}
     comm_names = {schema.norm_label(x) for x in ("社区", "社区(村)", "所属社区", "村(社区)")}
+    district_names = {schema.norm_label(x) for x in ("区", "所属区", "区县")}
     for g in grids:
         if g.hidden:
             continue
@@ -44,21 +47,34 @@ def load_regions(path: str | os.PathLike) -> Regions:
             if s_col is None:
                 continue
             c_col = next((j for j, v in enumerate(labels) if v in comm_names), None)
+            d_col = next((j for j, v in enumerate(labels) if v in district_names), None)
             streets_raw = g.columns[s_col].slice(r + 1).to_pylist()
+            districts_raw = (
+                g.columns[d_col].slice(r + 1).to_pylist()
+                if d_col is not None
+                else [None] * len(streets_raw)
+            )
             comms_raw = (
                 g.columns[c_col].slice(r + 1).to_pylist()
                 if c_col is not None
                 else [None] * len(streets_raw)
             )
             regions = Regions(path.name, set(), set(), c_col is not None)
-            last_street = ""
-            for s, c in zip(streets_raw, comms_raw, strict=True):
+            last_street = last_district = ""
+            seen: set[tuple[str, str]] = set()
+            for s, c, d in zip(streets_raw, comms_raw, districts_raw, strict=True):
                 fs, fc = fold(s), fold(c)
+                if fold(d):
+                    last_district = str(d).strip()  # merged district cells carry down too
                 if fs:
                     last_street = fs  # merged street cells: the street carries down
                     regions.names.setdefault(fs, str(s).strip())
                     if fs not in regions.streets:
                         regions.order.append(fs)
+                    place = (last_district, str(s).strip())
+                    if place not in seen:
+                        seen.add(place)
+                        regions.expected.append(place)
                 if not last_street:
                     continue
                 regions.streets.add(last_street)

@@ -19,12 +19,14 @@ from .settings import (
     RATE_KEYS,
     RATE_NAMES,
     SECTIONS,
+    CollectConfig,
     CommitteeConfig,
     Config,
     PartyConfig,
     RulesConfig,
     ServiceConfig,
     Target,
+    TodoConfig,
 )
 from .toml import default_toml, describe, to_toml
 
@@ -35,6 +37,7 @@ __all__ = [
     "RATE_KEYS",
     "RATE_NAMES",
     "SECTIONS",
+    "CollectConfig",
     "CommitteeConfig",
     "Config",
     "ConfigError",
@@ -42,6 +45,7 @@ __all__ = [
     "RulesConfig",
     "ServiceConfig",
     "Target",
+    "TodoConfig",
     "default_toml",
     "describe",
     "load_config",

@@ -18,6 +18,7 @@ from .kinds import (
     FORMS,
     FORMS_OR_NONE,
     HOUSEHOLDS,
+    Int,
     MODES,
     PEOPLE,
     POPULATION,
@@ -254,6 +255,28 @@ class RulesConfig:
 
 
 @dataclass(frozen=True)
+class CollectConfig:
+    deadline_day: int = setting(
+        5,
+        Int(28),
+        "报送截止日",
+        "每月台账在下一个月的第几天之前报送；过了这一天才报送、或仍未报送的，算逾期（sanlv status）。",
+        unit="日",
+    )
+
+
+@dataclass(frozen=True)
+class TodoConfig:
+    overdue_months: int = setting(
+        3,
+        Int(120),
+        "问题逾期月数",
+        "一个问题（待办）连续出现达到这么多个月仍未销号的，整改状态为“逾期”。",
+        unit="个月",
+    )
+
+
+@dataclass(frozen=True)
 class Target:
     """The targets to reach by a date: rate key (see RATE_KEYS) -> share in [0, 1]."""
 
@@ -278,6 +301,8 @@ SECTION_CLASSES = {
     "service": ServiceConfig,
     "party": PartyConfig,
     "rules": RulesConfig,
+    "collect": CollectConfig,
+    "todo": TodoConfig,
 }
 SECTIONS: tuple[str, ...] = tuple(SECTION_CLASSES)
 
@@ -288,6 +313,8 @@ class Config:
     service: ServiceConfig = field(default_factory=ServiceConfig)
     party: PartyConfig = field(default_factory=PartyConfig)
     rules: RulesConfig = field(default_factory=RulesConfig)
+    collect: CollectConfig = field(default_factory=CollectConfig)
+    todo: TodoConfig = field(default_factory=TodoConfig)
     targets: tuple[Target, ...] = DEFAULT_TARGETS
     # where the configuration came from (None: the defaults); not part of the 口径
     source: str | None = field(default=None, compare=False)
