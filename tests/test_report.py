@@ -326,7 +326,7 @@ def test_regions_show_listed_streets_without_data_as_unreported(files, tmp_path)
     r = runner.invoke(app, [*args, "--format", "json"])
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
-    assert data["unreported"] == [{"street": "丙街道"}]
+    assert data["unreported"] == [{"district": "", "street": "丙街道"}]
     assert "丙街道" not in {s["street"] for s in data["streets"]}
     out = tmp_path / "r.xlsx"
     r = runner.invoke(app, [*args, "-o", str(out)])

@@ -208,7 +208,7 @@ def report(
         from .regions import load_regions, unreported_streets
 
         region_list = load_regions(regions)
-        rc.unreported = unreported_streets(region_list, rc.comp.compounds["street"])
+        rc.unreported = unreported_streets(region_list, rc.places())
     if checks or output is not None:
         from .checks import run_checks
 

@@ -117,7 +117,8 @@ class Computation:
         return self._memo[key].copy()
 
     def _counts(self, by: list[str] | None) -> pd.DataFrame:
-        c = self.compounds[self.compounds["in_scope"].to_numpy(bool)]
+        # every compound (a street whose compounds are all out of scope still has a row)
+        c = self.compounds
         u = self.units
         if self.config.party.service_unit == "enterprise" and len(u):
             # a company counts once in each group where it has a project (once in the total)
@@ -127,7 +128,7 @@ class Computation:
         headline_party = (
             "party_work_ok" if self.config.party.count_work_coverage else "party_org_ok"
         )
-        in_scope = np.ones(len(c), dtype=np.int64)
+        in_scope = c["in_scope"].to_numpy(np.int64)
         cf = {
             "compounds": in_scope,
             "committee_num": c["committee_counted"].to_numpy(np.int64),

@@ -90,8 +90,16 @@ def load_regions(path: str | os.PathLike) -> Regions:
     )
 
 
-def unreported_streets(regions: Regions, streets: Iterable[object]) -> list[str]:
-    """The streets of the official list that have no compound in the data, as written in the
-    list, in the list's order."""
-    have = {fold(s) for s in streets}
-    return [regions.names.get(s, s) for s in regions.order if s not in have]
+def unreported_streets(
+    regions: Regions, places: Iterable[tuple[object, object]]
+) -> list[tuple[str, str]]:
+    """The streets of the official list, (district, street) as written there, that have no
+    compound in the data (`places`: the (district, street) of every compound), in the
+    list's order. A list without a 区 column matches streets by name alone."""
+    have = {(fold(d), fold(s)) for d, s in places}
+    names = {s for _, s in have}
+    return [
+        (d, s)
+        for d, s in regions.expected
+        if ((fold(d), fold(s)) not in have if d else fold(s) not in names)
+    ]

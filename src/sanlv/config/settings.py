@@ -18,13 +18,13 @@ from .kinds import (
     FORMS,
     FORMS_OR_NONE,
     HOUSEHOLDS,
-    Int,
     MODES,
     PEOPLE,
     POPULATION,
     SHARE,
     YEARS,
     Choice,
+    Int,
 )
 
 # --- the rates -----------------------------------------------------------------------------

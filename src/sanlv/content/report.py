@@ -16,6 +16,7 @@ from .. import __version__
 from .. import config as config_mod
 from ..compute import HEADLINE, RATE_KEYS, Computation
 from ..config import Config
+from ..dates import period_of
 from ..issues import SEVERITY_ORDER, Issue
 from ..levels import LEVELS, UNFILLED_DISTRICT, Level
 from ..normalise import Dataset
@@ -24,6 +25,40 @@ from .definitions import definitions, file_line, rows_line, skipped_reasons
 from .figures import figures
 from .labels import pct, rate_short, rate_terse
 from .todos import todo_list
+from .tracking import CLOSED, NEW, OPEN, OVERDUE, PeriodTodos, track
+
+
+def prev_period_todos(rc: ReportContent) -> PeriodTodos:
+    """A report's own to-dos as an earlier period of 整改销号 (for --previous FILES)."""
+    t = todo_list(rc.comp)
+    rows = todo_records(t.assign(first_seen=rc.period, months_open=1, status=NEW, note=""))
+    return PeriodTodos(rc.period, {r["key"]: r for r in rows}, frozenset(rc.places()))
+
+
+def todo_records(todos: pd.DataFrame) -> list[dict]:
+    """The JSON `todos` (SPEC section 3/7): key, kind, district, street, community,
+    object_id, name, first_seen, months_open, status (and note when there is one)."""
+    keys = todos["key"].tolist()
+    columns = {
+        "key": keys,
+        "kind": todos["kind"].tolist(),
+        "district": todos["district"].tolist(),
+        "street": todos["street"].tolist(),
+        "community": todos["community"].tolist(),
+        "object_id": [k.split(":", 1)[1] for k in keys],
+        "name": todos["compound_name"].tolist(),
+        "first_seen": todos["first_seen"].tolist(),
+        "months_open": [int(m) for m in todos["months_open"].tolist()],
+        "status": todos["status"].tolist(),
+    }
+    notes = todos["note"].tolist()
+    out = []
+    for i, note in enumerate(notes):
+        row = {k: v[i] for k, v in columns.items()}
+        if note:
+            row["note"] = note
+        out.append(row)
+    return out
 
 
 def district_name(ds: Dataset) -> str:
@@ -134,7 +169,10 @@ class ReportContent:
     previous: Computation | None = None
     previous_ds: Dataset | None = None
     include_personal: bool = False
-    unreported: list[str] | None = None  # listed streets without data (with a region list)
+    # listed streets without data, (district, street), with a region list or in a workspace
+    unreported: list[tuple[str, str]] | None = None
+    # earlier periods for 整改销号 (the workspace's closed periods, or --previous)
+    history: list[PeriodTodos] = field(default_factory=list)
     compare: list[Comparison] = field(default_factory=list)  # the same data, other 口径
     generated: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
     _memo: dict = field(default_factory=dict, repr=False)
@@ -207,7 +245,10 @@ class ReportContent:
                         data[level.json_key], before[level.json_key], level
                     )
             if self.unreported is not None:
-                data["unreported"] = [{"street": s} for s in self.unreported]
+                data["unreported"] = [{"district": d, "street": s} for d, s in self.unreported]
+            todos, closed = self.tracked()
+            data["todos"] = todo_records(todos)
+            data["closed_todos"] = closed
             if self.compare:
                 data["compare"] = [c.to_json() for c in self.compare]
             notices = self.notices()
@@ -229,10 +270,39 @@ class ReportContent:
             return f"目标：{goals}（{t.by.isoformat()} 阶段目标，此后继续适用）"
         return f"目标：{goals}（{t.by.isoformat()} 前应达到）"
 
+    @property
+    def period(self) -> str:
+        return period_of(self.as_of)
+
+    def places(self) -> set[tuple[str, str]]:
+        """The streets (district, street) that have data."""
+        c = self.comp.compounds
+        return set(zip(c["district"].tolist(), c["street"].tolist(), strict=True))
+
     def todos(self) -> pd.DataFrame:
-        if "todos" not in self._memo:
-            self._memo["todos"] = todo_list(self.comp, self.include_personal)
-        return self._memo["todos"]
+        """The to-do list with its 整改 columns (first_seen, months_open, status, note)."""
+        return self.tracked()[0]
+
+    def tracked(self) -> tuple[pd.DataFrame, list[dict]]:
+        if "tracked" not in self._memo:
+            history = list(self.history)
+            if not history and self.previous is not None:
+                prev = ReportContent(self.previous, self.ds)
+                history = [prev_period_todos(prev)]
+            self._memo["tracked"] = track(
+                todo_list(self.comp, self.include_personal),
+                self.period,
+                history,
+                self.places(),
+                self.comp.config.todo.overdue_months,
+            )
+        return self._memo["tracked"]
+
+    def status_counts(self) -> dict[str, int]:
+        """How many to-dos are 新增, 未销号, 逾期, and how many were closed this period."""
+        todos, closed = self.tracked()
+        counts = Counter(todos["status"].tolist())
+        return {s: counts.get(s, 0) for s in (NEW, OPEN, OVERDUE)} | {CLOSED: len(closed)}
 
     def method(self) -> list[tuple[str, list[tuple[str, str]]]]:
         """口径说明 as sections of (label, text) lines."""

@@ -227,7 +227,7 @@ def print_report(
                 shown,
                 [("街道", "street")],
                 total,
-                list(rc.unreported or []),
+                [s for _, s in rc.unreported or []],
                 fractions,
                 change,
             )
@@ -241,7 +241,7 @@ def print_report(
     if rc.unreported:
         console.print(
             f"[yellow]区划名单中有 {len(rc.unreported)} 个街道没有数据（未报送），未计入统计："
-            f"{'、'.join(rc.unreported)}。[/yellow]",
+            f"{'、'.join(d + s for d, s in rc.unreported)}。[/yellow]",
             highlight=False,
         )
     if not data["total"]["compounds"]:

@@ -154,14 +154,14 @@ def _overview(book: Book, rc: ReportContent) -> None:
         street_keys,
         streets,
         None if city else total,
-        list(rc.unreported or []),
+        [d + s if city else s for d, s in rc.unreported or []],
         change,
         target,
     )
     r = last
     notes = ["排名：按三项主要比率的平均值从高到低，相同者并列；差距：达到目标还需增加的个数。"]
     if rc.unreported:
-        notes.append(f"未报送的街道没有计入统计：{'、'.join(rc.unreported)}。")
+        notes.append(f"未报送的街道没有计入统计：{'、'.join(d + s for d, s in rc.unreported)}。")
     for note in notes:
         r += 1
         ws.merge_range(r, 0, r, n_cols - 1, note, fmts["note"])
