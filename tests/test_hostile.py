@@ -150,7 +150,7 @@ def test_failed_write_keeps_the_earlier_file(tmp_path, monkeypatch):
     target = tmp_path / "模板.xlsx"
     target.write_bytes(b"earlier good file")
 
-    def boom(book):
+    def boom(book, rows=None):
         book.wb.add_worksheet("partial").write_string(0, 0, "partial")
         raise KeyboardInterrupt
 

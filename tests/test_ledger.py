@@ -148,10 +148,13 @@ def test_report_and_ledger_say_the_same_todos_in_the_same_words(tmp_path):
     rows = list(
         openpyxl.load_workbook(report_path, read_only=True)["问题清单"].iter_rows(values_only=True)
     )
-    head = rows[1]
+    head = rows[2]
     assert head[:3] == ("类别", "街道", "社区")
+    assert "整改状态" in head
     from_report: dict[str, list[tuple]] = {}
-    for row in rows[2:]:
+    for row in rows[3:]:
+        if not any(row):  # the list ends; 本期已销号 follows
+            break
         item = dict(zip(head, row, strict=True))
         street = item.pop("街道")
         from_report.setdefault(street, []).append(tuple(v or None for v in item.values()))

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import Config, load_config
-from .dates import month_ends, parse_period, previous_month_end, resolve_as_of
+from .dates import month_ends, parse_period, period_of, previous_month_end, resolve_as_of
 from .issues import CATALOGUE, Code, InputError, UsageError
 from .write import atomic_output, guard_output, same_file
 
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .normalise import Dataset
     from .trend import TrendResult
     from .validate import ValidationResult
+    from .workspace import ReceiveResult, StatusResult, Workspace
 
 PathLike = str | os.PathLike
 MAX_UNZIPPED_MB = 2048
@@ -158,7 +159,7 @@ class ReportResult:
 
 
 def report(
-    files: Iterable[PathLike],
+    files: Iterable[PathLike] | None = None,
     *,
     as_of: date | str | None = None,
     period: str | None = None,
@@ -171,26 +172,43 @@ def report(
     checks: bool = True,
     max_unzipped_mb: int = MAX_UNZIPPED_MB,
     force: bool = False,
+    workspace: PathLike | None = None,
 ) -> ReportResult:
     """`sanlv report`: the rates of every level; with `previous`, last month's files (counted
     on last month's last day) for the change; with `regions`, the official list (streets
     without data are reported as 未报送); with `compare`, other 口径 files (the same figures
     under each, beside ours: 口径对照); with `output`, the report workbook. `checks` runs the
-    checks for the data quality summary (not needed for the JSON)."""
+    checks for the data quality summary (not needed for the JSON).
+
+    Without `files`, in a workspace (`workspace`, $SANLV_WORKSPACE or the current folder):
+    the `period`'s accepted data of every street, the previous closed period for the change
+    and the 整改 status of the to-dos (SPEC section 7)."""
     from .compute import compute
     from .content.report import ReportContent
 
     paths, prev_paths = _paths(files), _paths(previous)
+    ws = None
+    if not paths:
+        ws = _open_workspace(workspace)
+        config = config if config is not None else ws.config_path
+        regions = regions if regions is not None else ws.regions_path
     check_output(
         output,
         [*paths, *prev_paths, regions, config, *(compare or [])],
         (".xlsx",),
         force,
     )
-    day = resolve_as_of(as_of, period)
-    cfg = _config(config)
-    ds = load(paths, max_unzipped_mb)
-    rc = ReportContent(compute(ds, cfg, day), ds, include_personal=include_personal)
+    if ws is not None:
+        if prev_paths:
+            raise UsageError("在工作区中统计时，上期取自已月结的记录，不能再给 --previous。")
+        rc = workspace_content(ws, _period_of(period, as_of), include_personal, max_unzipped_mb)
+        ds, cfg, day = rc.ds, rc.comp.config, rc.as_of
+        regions = None  # the workspace's list gives 未报送 from the record
+    else:
+        day = resolve_as_of(as_of, period)
+        cfg = _config(config)
+        ds = load(paths, max_unzipped_mb)
+        rc = ReportContent(compute(ds, cfg, day), ds, include_personal=include_personal)
     if prev_paths:
         rc.previous_ds = load(prev_paths, max_unzipped_mb, "上期")
         rc.previous = compute(rc.previous_ds, cfg, previous_month_end(day))
@@ -203,7 +221,7 @@ def report(
             Comparison(name, compute(ds, other_cfg, day), config_differences(cfg, other_cfg))
         )
     rc.issues = list(ds.issues)
-    region_list = None
+    region_list = ws.regions() if ws is not None else None
     if regions is not None:
         from .regions import load_regions, unreported_streets
 
@@ -282,6 +300,7 @@ def diff(
 def trend(
     files: Iterable[PathLike] | None = None,
     *,
+    workspace: PathLike | None = None,
     from_: str | None = None,
     to: str | None = None,
     snapshots: Iterable[tuple[str, PathLike]] | None = None,
@@ -313,9 +332,10 @@ def trend(
             for day, group in groups.items()
         ]
         result = trend_from_snapshots(snaps, cfg)
+    elif not paths:
+        check_output(output, [cfg_arg], (".xlsx",), force)
+        result = _trend_from_workspace(from_, to, workspace)
     else:
-        if not paths:
-            raise UsageError("请给出台账文件，或用 --snapshot 指定各月快照。")
         if not from_ or not to:
             raise UsageError("请用 --from 和 --to 指定月份范围，如 --from 2021-01 --to 2026-10。")
         first, last = parse_period(from_, "--from"), parse_period(to, "--to")
@@ -335,13 +355,31 @@ def trend(
     return result
 
 
-def template(output: PathLike = "三率台账模板.xlsx", force: bool = False) -> Path:
-    """`sanlv template`: the blank roster workbook. An existing file is replaced only when it
-    is a template sanlv wrote and nobody has filled in since, or with `force`."""
+def template(
+    output: PathLike = "三率台账模板.xlsx",
+    force: bool = False,
+    street: str | None = None,
+    workspace: PathLike | None = None,
+) -> Path:
+    """`sanlv template`: the blank roster workbook; with `street` (in a workspace), that
+    street's roster pre-filled from its latest accepted data. An existing file is replaced
+    only when it is a template sanlv wrote and nobody has filled in since, or with `force`."""
     from .render.template_xlsx import write_template
 
     check_output(output, [], (".xlsx",), force)
-    write_template(output)
+    if street is None:
+        write_template(output)
+        return Path(output)
+    from .workspace import street_rows
+
+    ws = _open_workspace(workspace)
+    try:
+        period, place, rows = street_rows(ws, street)
+    finally:
+        ws.close()
+    name = place[0] + place[1]
+    title = f"{name}台账（据 {period} 已接收的台账预填，只改有变化的，新增的写在末尾）"
+    write_template(output, rows, title)
     return Path(output)
 
 
@@ -381,3 +419,199 @@ def _is_default_config(path: Path) -> bool:
         return parse_config(text, str(path)) == Config()
     except ConfigError:
         return False
+
+
+def _trend_from_workspace(from_: str | None, to: str | None, workspace: PathLike | None):
+    """The official rates of the workspace's closed periods from `from_` to `to`."""
+    from .trend import trend_from_record
+
+    ws = _open_workspace(workspace)
+    try:
+        first = period_of(parse_period(from_, "--from")) if from_ else "0000-00"
+        last = period_of(parse_period(to, "--to")) if to else "9999-99"
+        periods = [p for p in ws.record.closed_periods() if first <= p <= last]
+        if not periods:
+            raise UsageError("工作区中这段时间没有已月结的月份（sanlv close 之后才有正式数字）。")
+        closes = [(p, c.report) for p in periods if (c := ws.record.current_close(p))]
+        return trend_from_record(closes, ws.config())
+    finally:
+        ws.close()
+
+
+# --- the workspace (SPEC section 7) --------------------------------------------------------
+
+
+def _open_workspace(workspace: PathLike | None) -> Workspace:
+    from .workspace import Workspace
+
+    return Workspace.open(workspace)
+
+
+def _period_of(period: str | None, as_of: date | str | None) -> str:
+    if period is None:
+        if as_of is not None:
+            raise UsageError("在工作区中请用 --period YYYY-MM 指定月份（而不是 --as-of）。")
+        raise UsageError("请用 --period 指定月份，如 --period 2026-10。")
+    return period_of(parse_period(period))
+
+
+def workspace_content(
+    ws: Workspace,
+    period: str,
+    include_personal: bool = False,
+    max_unzipped_mb: int = MAX_UNZIPPED_MB,
+) -> ReportContent:
+    """The report content of a period from the workspace: its accepted data, the expected
+    streets without it (未报送), the previous closed period's figures and the closed periods'
+    to-dos (整改销号)."""
+    from .compute import compute
+    from .content.report import ReportContent
+    from .workspace import history, month_end_of, period_data, previous_close
+
+    data = period_data(ws, period, _limit(max_unzipped_mb))
+    comp = compute(data.dataset, ws.config(), month_end_of(period))
+    before = previous_close(ws, period)
+    return ReportContent(
+        comp,
+        data.dataset,
+        include_personal=include_personal,
+        unreported=data.unreported,
+        history=history(ws, period),
+        previous_figures=before.report if before is not None else None,
+    )
+
+
+def init(folder: PathLike = ".", *, regions: PathLike | None = None) -> Path:
+    """`sanlv init`: create a workspace (never touches an existing one)."""
+    from .workspace import init as create
+
+    return create(folder, regions)
+
+
+def receive(
+    files: Iterable[PathLike],
+    *,
+    period: str,
+    force: bool = False,
+    workspace: PathLike | None = None,
+    max_unzipped_mb: int = MAX_UNZIPPED_MB,
+) -> ReceiveResult:
+    """`sanlv receive`: 报送登记 of each file for the period (SPEC section 7)."""
+    from .workspace import receive as take
+
+    paths = _paths(files)
+    if not paths:
+        raise UsageError("请给出要登记的台账文件。")
+    ws = _open_workspace(workspace)
+    try:
+        return take(ws, expand(paths), period, force, _limit(max_unzipped_mb))
+    finally:
+        ws.close()
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    """Files as given; a folder stands for the roster files in it."""
+    from .read import expand_paths
+
+    return list(expand_paths(paths))
+
+
+@dataclass
+class StatusOutcome:
+    result: StatusResult
+    written: list[Path] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return self.result.to_json()
+
+
+def status(
+    *,
+    period: str,
+    output: PathLike | None = None,
+    force: bool = False,
+    workspace: PathLike | None = None,
+) -> StatusOutcome:
+    """`sanlv status`: 报送情况 of every expected street and the 催报 list."""
+    from .workspace import status as collect
+
+    ws = _open_workspace(workspace)
+    try:
+        check_output(output, [ws.regions_path, ws.config_path], (".xlsx",), force)
+        out = StatusOutcome(collect(ws, period))
+        if output is not None:
+            from .render.status_xlsx import write_status
+
+            write_status(out.result, output)
+            out.written.append(Path(output))
+        return out
+    finally:
+        ws.close()
+
+
+@dataclass
+class CloseResult:
+    period: str
+    content: ReportContent
+    missing: list[tuple[str, str]]
+    files: list[dict]
+
+    def to_json(self) -> dict:
+        return {
+            "period": self.period,
+            "closed": True,
+            "missing": [{"district": d, "street": s} for d, s in self.missing],
+            "files": self.files,
+            "report": self.content.to_json(),
+        }
+
+
+def close(
+    *,
+    period: str,
+    allow_missing: bool = False,
+    workspace: PathLike | None = None,
+    max_unzipped_mb: int = MAX_UNZIPPED_MB,
+) -> CloseResult:
+    """`sanlv close`: 月结 — freeze the period's figures, to-dos, 口径 and files."""
+    from .workspace import config_text, period_data
+
+    ws = _open_workspace(workspace)
+    try:
+        period = _period_of(period, None)
+        if ws.record.is_closed(period):
+            raise UsageError(f"{period} 已经月结；如需重新月结，请先 sanlv reopen 并写明原因。")
+        rc = workspace_content(ws, period, max_unzipped_mb=max_unzipped_mb)
+        missing = list(rc.unreported or [])
+        if missing and not allow_missing:
+            names = "、".join(d + s for d, s in missing)
+            raise UsageError(
+                f"还有 {len(missing)} 个街道没有合格的台账：{names}。"
+                "请催报，或加 --allow-missing 在缺报的情况下月结。"
+            )
+        report = rc.to_json()
+        subs = period_data(ws, period, _limit(max_unzipped_mb)).submissions
+        files = [{"name": s.file_name, "sha256": s.sha256} for s in subs]
+        with ws.record.transaction():
+            ws.record.add_close(
+                period, report, config_text(ws), files, sorted(rc.places()), report["todos"]
+            )
+        return CloseResult(period, rc, missing, files)
+    finally:
+        ws.close()
+
+
+def reopen(*, period: str, reason: str, workspace: PathLike | None = None) -> str:
+    """`sanlv reopen`: reopen a closed period with a reason (its close is kept, superseded)."""
+    if not reason or not reason.strip():
+        raise UsageError("请用 --reason 写明重新打开的原因。")
+    ws = _open_workspace(workspace)
+    try:
+        period = _period_of(period, None)
+        if not ws.record.is_closed(period):
+            raise UsageError(f"{period} 尚未月结，无需重新打开。")
+        with ws.record.transaction():
+            ws.record.reopen(period, reason.strip())
+        return period
+    finally:
+        ws.close()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -70,6 +70,11 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             status TEXT NOT NULL
         )""",
         "CREATE INDEX close_todos_by_close ON close_todos (close_id)",
+        """CREATE TABLE submission_ids (
+            submission_id INTEGER NOT NULL REFERENCES submissions (id),
+            id TEXT NOT NULL                 -- a compound or committee id in the file
+        )""",
+        "CREATE INDEX submission_ids_by_submission ON submission_ids (submission_id)",
         """CREATE TABLE events (
             id INTEGER PRIMARY KEY,
             at TEXT NOT NULL,
@@ -224,9 +229,11 @@ class Record:
         warnings: int,
         status: str,
         places: list[tuple[str, str]],
+        ids: list[str] | None = None,
     ) -> int:
         """Record a submission (inside a transaction); an accepted one becomes its streets'
-        data for the period, replacing earlier submissions of theirs."""
+        data for the period, replacing earlier submissions of theirs. `ids` are the compound
+        and committee ids in the file (other streets' references are checked against them)."""
         cur = self.db.execute(
             "INSERT INTO submissions (period, file_name, sha256, archive, received_at, errors,"
             " warnings, status, places) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -243,6 +250,9 @@ class Record:
             ),
         )
         sid = int(cur.lastrowid or 0)
+        self.db.executemany(
+            "INSERT INTO submission_ids VALUES (?, ?)", [(sid, i) for i in ids or []]
+        )
         self.event(period, "receive", f"{file_name}（{status}）")
         if status != "退回":
             for district, street in places:
@@ -272,6 +282,21 @@ class Record:
             "SELECT district, street, submission_id FROM accepted WHERE period = ?", (period,)
         ).fetchall()
         return {(d, s): sid for d, s, sid in rows}
+
+    def accepted_ids(self, period: str, exclude: Collection[tuple[str, str]] = ()) -> set[str]:
+        """The compound and committee ids of the period's accepted data, leaving out the
+        submissions that hold only the streets in `exclude`."""
+        accepted = self.accepted(period)
+        sids = {sid for place, sid in accepted.items() if place not in exclude}
+        out: set[str] = set()
+        for sid in sids:
+            out.update(
+                r[0]
+                for r in self.db.execute(
+                    "SELECT id FROM submission_ids WHERE submission_id = ?", (sid,)
+                )
+            )
+        return out
 
     def submission(self, sid: int) -> Submission:
         return _submission(

@@ -125,3 +125,29 @@ def trend_from_snapshots(snapshots: list[tuple[date, Dataset]], config: Config) 
     total, streets = _frame([p[0] for p in parts], [p[1] for p in parts])
     notes = ["每个月份按该月提交的台账快照计算，统计日为该月最后一天。"]
     return TrendResult("snapshots", total, streets, notes, config)
+
+
+def trend_from_record(closes: list[tuple[str, dict]], config: Config) -> TrendResult:
+    """The official rates of closed periods (the workspace's record): (period, report JSON)
+    pairs in period order."""
+    totals: list[dict] = []
+    streets: list[dict] = []
+    for month, report in closes:
+        day = date.fromisoformat(report["as_of"])
+        for entry, rows, keys in (
+            (report["total"], totals, {}),
+            *(
+                (s, streets, {"district": s.get("district", ""), "street": s["street"]})
+                for s in report["streets"]
+            ),
+        ):
+            row = {"month": month, "as_of": day, **keys, "compounds": entry["compounds"]}
+            for k in RATE_KEYS:
+                rate = entry.get(k, {"numerator": 0, "denominator": 0})
+                row[f"{k}_num"] = rate["numerator"]
+                row[f"{k}_den"] = rate["denominator"]
+            rows.append(row)
+    total = pd.DataFrame(totals, columns=["month", "as_of", *_COUNT_COLS])
+    street = pd.DataFrame(streets, columns=["month", "as_of", *STREET.by, *_COUNT_COLS])
+    notes = ["各月为工作区中已月结的正式数字（月结时冻结），未月结的月份不列出。"]
+    return TrendResult("record", total, street, notes, config)

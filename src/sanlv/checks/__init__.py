@@ -86,13 +86,18 @@ def run_checks(
     as_of: date,
     regions: str | os.PathLike | Regions | None = None,
     today: date | None = None,
+    external_ids: frozenset[str] | None = None,
 ) -> list[Issue]:
-    """Run every check. Raises InputError only for an unusable --regions file."""
+    """Run every check. Raises InputError only for an unusable --regions file. With
+    `external_ids` (receiving one street's file), references to ids of other streets are
+    resolved against them, and references found nowhere are `ref-pending` warnings."""
     if config is None:
         config = Config()
     if regions is not None and not isinstance(regions, Regions):
         regions = load_regions(regions)
-    ctx = Context(ds, config, pd.Timestamp(as_of), pd.Timestamp(today or date.today()), regions)
+    ctx = Context(
+        ds, config, pd.Timestamp(as_of), pd.Timestamp(today or date.today()), regions, external_ids
+    )
     out: list[Issue] = []
     for check in CHECKS:
         out.extend(check(ctx))

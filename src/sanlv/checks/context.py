@@ -29,6 +29,9 @@ class Context:
     as_of: pd.Timestamp
     today: pd.Timestamp
     regions: Regions | None = None
+    # receiving one street's file (SPEC section 7): ids of the other streets' data; a
+    # reference to an id found nowhere is then `ref-pending` (a warning), not `ref-missing`
+    external_ids: frozenset[str] | None = None
     _cache: dict = field(default_factory=dict)
 
     @property

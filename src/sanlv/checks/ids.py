@@ -109,20 +109,26 @@ def check_ref_missing(ctx: Context) -> Iterator[Issue]:
     comp_ids = ctx.compound_ids()
     com_ids = ctx.committee_ids()
     com = ds.committees
-    if not com.empty and ctx.roster_loaded(C):
+    external = ctx.external_ids
+    if not com.empty and (ctx.roster_loaded(C) or external is not None):
         cid = com["compound_id"]
         for i in rows_where(truthy(cid.notna() & ~isin(cid, comp_ids))):
+            ref = ctx.v(M, "compound_id")[i]
+            if external is not None:
+                if ref not in external:
+                    yield _pending(ctx, M, i, "compound_id", f"小区编号“{ref}”")
+                continue
             yield ctx.issue(
                 M,
                 i,
                 "compound_id",
                 "ref-missing",
                 ERROR,
-                f"小区编号“{ctx.v(M, 'compound_id')[i]}”在小区表中不存在。",
-                hint=_closest_hint(ctx.v(M, "compound_id")[i], comp_ids, "小区编号"),
+                f"小区编号“{ref}”在小区表中不存在。",
+                hint=_closest_hint(ref, comp_ids, "小区编号"),
             )
     orgs = ds.party_orgs
-    if orgs.empty or not (ctx.roster_loaded(C) or ctx.roster_loaded(M)):
+    if orgs.empty or not (ctx.roster_loaded(C) or ctx.roster_loaded(M) or external is not None):
         return
     is_company = (orgs["host_kind"] == schema.HOST_COMPANY).fillna(False).to_numpy()
     known_any = comp_ids | com_ids
@@ -134,6 +140,11 @@ def check_ref_missing(ctx: Context) -> Iterator[Issue]:
         ref = refs[i]
         allowed = comp_ids if is_company[i] else known_any
         missing = [r for r in ref if r not in allowed]
+        if external is not None:
+            pending = [r for r in missing if r not in external]
+            if pending:
+                yield _pending(ctx, P, i, "host_ref", f"依托对象编号“{'、'.join(pending)}”")
+            continue
         if not missing:
             continue
         if is_company[i]:
@@ -145,6 +156,18 @@ def check_ref_missing(ctx: Context) -> Iterator[Issue]:
             msg = f"依托对象编号“{'、'.join(missing)}”既不是已知的业委会（物管会）编号，也不是小区编号。"
             hint = _closest_hint(missing[0], known_any, "编号")
         yield ctx.issue(P, i, "host_ref", "ref-missing", ERROR, msg, hint=hint)
+
+
+def _pending(ctx: Context, roster: str, i: int, key: str, what: str) -> Issue:
+    return ctx.issue(
+        roster,
+        i,
+        key,
+        "ref-pending",
+        WARNING,
+        f"{what}不在本文件中，本期其他街道已接收的台账里也还没有；月结时再核对。",
+        hint="如是其他街道的小区或业委会，待该街道报送后即可对上；否则请核对编号。",
+    )
 
 
 def _closest_hint(value: object, choices: set[str], what: str) -> str:

@@ -93,7 +93,7 @@ def _root(
     """三率台账工具。"""
 
 
-from . import commands  # noqa: E402,F401  (registers the commands on `app`)
+from . import commands, workspace  # noqa: E402,F401  (registers the commands on `app`)
 
 
 def main() -> None:

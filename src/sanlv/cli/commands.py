@@ -24,8 +24,10 @@ from .options import (
     Format,
     IncludePersonal,
     MaxUnzipped,
+    OptionalFiles,
     Period,
     Regions,
+    WorkspaceOpt,
 )
 
 command = partial(app.command, cls=ChineseCommand)
@@ -60,15 +62,20 @@ def template(
     output: Annotated[Path, typer.Option("-o", "--output", help="输出的模板文件。")] = Path(
         "三率台账模板.xlsx"
     ),
+    street: Annotated[
+        str | None,
+        typer.Option("--street", help="在工作区中：用该街道最近一次合格的台账预填（只改变化的）。"),
+    ] = None,
     force: Force = False,
+    workspace: WorkspaceOpt = None,
     debug: Debug = False,
 ) -> None:
-    """生成空白台账模板（小区、业委会、党组织三张表，带下拉选项和填写说明）。"""
+    """生成台账模板（小区、业委会、党组织三张表，带下拉选项和填写说明）；--street 预填某街道的台账。"""
 
     def body() -> int:
         from .. import api
 
-        path = api.template(output, force=force)
+        path = api.template(output, force=force, street=street, workspace=workspace)
         typer.echo(f"已生成模板：{path}")
         return 0
 
@@ -142,7 +149,7 @@ def validate(
 
 @command()
 def report(
-    files: Files,
+    files: OptionalFiles = None,
     as_of: AsOf = None,
     period: Period = None,
     config: ConfigOpt = None,
@@ -170,9 +177,13 @@ def report(
     ] = False,
     max_unzipped_mb: MaxUnzipped = 2048,
     force: Force = False,
+    workspace: WorkspaceOpt = None,
     debug: Debug = False,
 ) -> None:
-    """统计“三率”：按街道、社区列出组建率、覆盖率，对照目标，可写出报告工作簿。"""
+    """统计“三率”：按街道、社区列出组建率、覆盖率，对照目标，可写出报告工作簿。
+
+    在工作区中可不给台账文件：统计该月（--period）已接收的台账，未报送的街道单列，
+    上期取已月结的记录，问题清单附整改状态。"""
 
     def body() -> int:
         from .. import api
@@ -192,6 +203,7 @@ def report(
             checks=fmt != "json",
             max_unzipped_mb=max_unzipped_mb,
             force=force,
+            workspace=workspace,
         )
         warn_if_future(result.content.as_of)
         if fmt == "json":
@@ -310,7 +322,10 @@ def diff(
 def trend(
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="台账文件或文件夹（按其中的日期逐月计算）。", show_default=False),
+        typer.Argument(
+            help="台账文件或文件夹（按其中的日期逐月计算）；在工作区中可不给，取已月结的正式数字。",
+            show_default=False,
+        ),
     ] = None,
     from_: Annotated[str | None, typer.Option("--from", help="起始月份，如 2021-01。")] = None,
     to: Annotated[str | None, typer.Option("--to", help="截止月份，如 2026-10。")] = None,
@@ -330,6 +345,7 @@ def trend(
     ] = None,
     max_unzipped_mb: MaxUnzipped = 2048,
     force: Force = False,
+    workspace: WorkspaceOpt = None,
     debug: Debug = False,
 ) -> None:
     """三率月度走势：按台账中的成立、撤销、物业服务起始日期，逐月末计算各项比率。"""
@@ -355,6 +371,7 @@ def trend(
             output=output,
             max_unzipped_mb=max_unzipped_mb,
             force=force,
+            workspace=workspace,
         )
         if fmt == "json":
             print_json(result.to_json())

@@ -41,3 +41,18 @@ Force = Annotated[
         help="输出文件已存在且不是 sanlv 生成的（或生成后改动过）时，仍然覆盖它（输入文件始终不会被覆盖）。",
     ),
 ]
+OptionalFiles = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="台账文件或文件夹，可多个；在工作区中可不给，取该月已接收的台账。",
+        show_default=False,
+    ),
+]
+WorkspaceOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--workspace",
+        help="工作区文件夹（默认：环境变量 SANLV_WORKSPACE，或当前文件夹及其上级中含 sanlv.db 的）。",
+    ),
+]
+PeriodRequired = Annotated[str, typer.Option("--period", help="月份，如 2026-10。")]

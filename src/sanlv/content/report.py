@@ -173,6 +173,8 @@ class ReportContent:
     unreported: list[tuple[str, str]] | None = None
     # earlier periods for 整改销号 (the workspace's closed periods, or --previous)
     history: list[PeriodTodos] = field(default_factory=list)
+    # the previous period's figures when they come from the record, not a computation
+    previous_figures: dict | None = None
     compare: list[Comparison] = field(default_factory=list)  # the same data, other 口径
     generated: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
     _memo: dict = field(default_factory=dict, repr=False)
@@ -187,7 +189,19 @@ class ReportContent:
 
     @property
     def previous_data(self) -> dict | None:
-        return figures(self.previous) if self.previous is not None else None
+        """The previous period's figures (report JSON), when one is known."""
+        if self.previous is not None:
+            return figures(self.previous)
+        return self.previous_figures
+
+    @property
+    def has_previous(self) -> bool:
+        return self.previous is not None or self.previous_figures is not None
+
+    @property
+    def previous_as_of(self) -> str:
+        data = self.previous_data
+        return data["as_of"] if data else ""
 
     @property
     def districts(self) -> list[str]:
@@ -238,8 +252,8 @@ class ReportContent:
         no data (`unreported`) when a list was given."""
         if "json" not in self._memo:
             data = dict(self.data)
-            if self.previous is not None:
-                before = figures(self.previous)
+            before = self.previous_data
+            if before is not None:
                 for level in LEVELS:
                     data[level.json_key] = with_change(
                         data[level.json_key], before[level.json_key], level

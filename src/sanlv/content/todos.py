@@ -27,6 +27,10 @@ TODO_COLUMNS: dict[str, str] = {
     "object_id": "对象编号",
     "detail": "说明",
     "chair": "主任姓名",
+    "first_seen": "首次列入",
+    "months_open": "持续月数",
+    "status": "整改状态",
+    "note": "备注",
 }
 
 

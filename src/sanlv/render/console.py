@@ -185,7 +185,7 @@ def print_report(
     data = rc.to_json()
     for notice in data.get("notices", []):
         console.print(f"[bold red]{notice}[/bold red]", highlight=False)
-    change = rc.previous is not None
+    change = rc.has_previous
     fractions = console.width >= (150 if change else 120)
     total = (rc.total_label, data["total"])
     if rc.is_city:
@@ -262,9 +262,9 @@ def print_report(
     console.print(
         f"统计截止：{rc.as_of.isoformat()}；{rc.target_text(terse=True)}", highlight=False
     )
-    if rc.previous is not None:
+    if rc.has_previous:
         console.print(
-            f"比上期：对比 {rc.previous.as_of.isoformat()} 的上期台账，变化以百分点计。",
+            f"比上期：对比 {rc.previous_as_of} 的上期台账，变化以百分点计。",
             highlight=False,
         )
     console.print(

@@ -27,6 +27,8 @@ from ..content.ledger import (
     compound_status,
 )
 from ..content.todos import TODO_COLUMNS, shown_columns, todo_list
+from ..content.tracking import track
+from ..dates import period_of
 from ..display import show_column
 from ..normalise import EXCEL_EPOCH, Dataset
 from ..read import DERIVED_SHEET_PREFIX
@@ -133,7 +135,14 @@ def write_ledger(
     """Write the standardised ledger of `ds` with the status of `comp` (its as-of date)."""
     day = pd.Timestamp(comp.as_of)
     status = compound_status(comp).drop_duplicates("compound_id").set_index("compound_id")
-    todo = todo_list(comp, include_personal)
+    # the same list as the report's 问题清单 (without earlier periods every to-do is 新增)
+    todo, _ = track(
+        todo_list(comp, include_personal),
+        period_of(comp.as_of),
+        [],
+        set(zip(comp.compounds["district"], comp.compounds["street"], strict=True)),
+        comp.config.todo.overdue_months,
+    )
     todo_cols = shown_columns(todo, drop=("district", "street"))
     places = sorted(set(zip(comp.compounds["district"], comp.compounds["street"], strict=True)))
     city = len({d for d, _ in places}) > 1
@@ -215,6 +224,7 @@ def write_ledger(
                 ws.write_string(2, 0, "无待办事项")
             else:
                 cols = [items[k].tolist() for k in todo_cols]
-                _write_rows(ws, 2, [_STR] * len(cols), cols, date_fmt)
+                kinds = [_NUM if k == "months_open" else _STR for k in todo_cols]
+                _write_rows(ws, 2, kinds, cols, date_fmt)
             result.todo[label] = len(items)
     return result

@@ -116,7 +116,7 @@ def _overview(book: Book, rc: ReportContent) -> None:
     streets by rank, rank first, each headline rate coloured against its target with the gap
     and the change; then the counts behind the rates, the secondary rates and the chart."""
     data = rc.to_json()
-    change = rc.previous is not None
+    change = rc.has_previous
     sh = book.sheet("概览")
     ws, fmts = sh.ws, sh.fmts
     target = data["total"]["target"]
@@ -126,7 +126,7 @@ def _overview(book: Book, rc: ReportContent) -> None:
     n_cols = 2 + len(street_keys) + per_rate * len(HEADLINE)
     when = f"统计截止 {rc.as_of.isoformat()}"
     if change:
-        when += f"，比上期：对比 {rc.previous.as_of.isoformat()}"  # type: ignore[union-attr]
+        when += f"，比上期：对比 {rc.previous_as_of}"
     r = 0
     for notice in data.get("notices", []):
         ws.merge_range(r, 0, r, n_cols - 1, notice, fmts["alert"])
@@ -335,20 +335,44 @@ def _communities(book: Book, rc: ReportContent) -> None:
 
 
 def _todos(book: Book, rc: ReportContent) -> None:
+    """问题清单: every to-do with its 整改 status, then the to-dos closed this period."""
     sh = book.sheet("问题清单")
-    ws = sh.ws
-    df = rc.todos()
+    ws, fmts = sh.ws, sh.fmts
+    df, closed = rc.tracked()
     columns = shown_columns(df, city=rc.is_city)
     counts = Counter(df["label"])
-    summary = "；".join(f"{k} {counts.get(k, 0)} 项" for k in TODO_LABELS.values())
-    ws.write_string(
-        0, 0, f"问题清单（统计截止 {rc.as_of.isoformat()}）：{summary}", sh.fmts["note"]
+    kinds = "；".join(f"{k} {counts.get(k, 0)} 项" for k in TODO_LABELS.values())
+    status = "，".join(f"{k} {v} 项" for k, v in rc.status_counts().items())
+    last = len(columns) - 1
+    ws.merge_range(
+        0, 0, 0, last, f"问题清单（统计截止 {rc.as_of.isoformat()}）：{kinds}", fmts["note"]
     )
-    h = 1
+    ws.merge_range(1, 0, 1, last, f"整改情况：{status}。", fmts["note"])
+    h = 2
     sh.header(h, [TODO_COLUMNS[c] for c in columns])
     for c, col in enumerate(columns):
-        sh.text_column(h + 1, c, [str(v) for v in df[col].tolist()])
-    ws.autofilter(h, 0, h + max(len(df), 1), len(columns) - 1)
+        if col == "months_open":
+            sh.number_column(h + 1, c, [int(v) for v in df[col].tolist()])
+        else:
+            sh.text_column(h + 1, c, [str(v) for v in df[col].tolist()])
+    ws.autofilter(h, 0, h + max(len(df), 1), last)
+    r = h + len(df) + 2
+    ws.write_string(r, 0, f"本期已销号（{len(closed)} 项）", fmts["section"])
+    heads = ["类别", *(["区"] if rc.is_city else []), "街道", "对象编号", "首次列入", "销号月份"]
+    sh.header(r + 1, heads)
+    for i, item in enumerate(closed, start=r + 2):
+        values = [
+            TODO_LABELS.get(item["kind"], item["kind"]),
+            *([item["district"]] if rc.is_city else []),
+            item["street"],
+            item["object_id"],
+            item["first_seen"],
+            item["closed_in"],
+        ]
+        for c, v in enumerate(values):
+            sh.text(i, c, v, "cell")
+    if not closed:
+        sh.text(r + 2, 0, "无", "cell")
     sh.finish(h)
 
 

@@ -11,6 +11,7 @@ import os
 import unicodedata
 from typing import Any
 
+import pandas as pd
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from .. import schema
@@ -48,10 +49,16 @@ _MESSAGE_MAX_CHARS = 255
 # --- the workbook ------------------------------------------------------------------------
 
 
-def write_template(path: str | os.PathLike[str]) -> None:
-    """Write the blank roster workbook (three roster sheets and 说明) to ``path``, atomically."""
-    with workbook(path, kind="template", title=TITLE, comments="由 sanlv template 生成") as book:
-        _build(book)
+def write_template(
+    path: str | os.PathLike[str],
+    rows: dict[str, pd.DataFrame] | None = None,
+    title: str = TITLE,
+) -> None:
+    """Write the roster workbook (three roster sheets and 说明) to ``path``, atomically:
+    blank, or pre-filled with `rows` (roster key -> its table, e.g. a street's latest
+    accepted data), whose ids are marked as not to be changed."""
+    with workbook(path, kind="template", title=title, comments="由 sanlv template 生成") as book:
+        _build(book, rows or {})
 
 
 class _Formats:
@@ -69,6 +76,7 @@ class _Formats:
             "optional": wb.add_format({**header, "bg_color": FILL_OPTIONAL}),
         }
         self.text = wb.add_format({"num_format": "@"})
+        self.locked = wb.add_format({"num_format": "@", "bg_color": "#EDEDED"})
         self.date = wb.add_format({"num_format": "yyyy-mm-dd"})
         self.int = wb.add_format({"num_format": "0"})
         self.title = wb.add_format({"bold": True, "font_size": 16})
@@ -87,14 +95,16 @@ class _Formats:
         }
 
 
-def _build(book: Book) -> None:
+def _build(book: Book, rows: dict[str, pd.DataFrame]) -> None:
     wb = book.wb
     fmt = _Formats(wb)
     lists = _ListSheet()
     instructions = wb.add_worksheet(INSTRUCTIONS_SHEET)
     print_setup(instructions, TITLE)
     for roster in schema.ROSTERS:
-        _write_roster_sheet(wb, roster, fmt, lists)
+        ws = _write_roster_sheet(wb, roster, fmt, lists)
+        if roster.key in rows:
+            _prefill(ws, roster, rows[roster.key], fmt)
     lists.write(wb)
     _write_instructions(instructions, fmt)
     instructions.activate()
@@ -138,7 +148,7 @@ class _ListSheet:
         ws.hide()
 
 
-def _write_roster_sheet(wb: Any, roster: Roster, fmt: _Formats, lists: _ListSheet) -> None:
+def _write_roster_sheet(wb: Any, roster: Roster, fmt: _Formats, lists: _ListSheet) -> Any:
     ws = wb.add_worksheet(roster.label)
     first, last = 1, DATA_ROWS  # zero-based data rows: Excel rows 2..DATA_ROWS+1
     ws.set_row(0, 30)
@@ -157,6 +167,37 @@ def _write_roster_sheet(wb: Any, roster: Roster, fmt: _Formats, lists: _ListShee
     # Ids and text columns are text-formatted on purpose: no "number stored as text" flags.
     ws.ignore_errors({"number_stored_as_text": f"A2:{xl_rowcol_to_cell(last, ncols - 1)}"})
     _print_setup(ws)
+    return ws
+
+
+def _prefill(ws: Any, roster: Roster, df: pd.DataFrame, fmt: _Formats) -> None:
+    """Last month's rows, typed as the template expects; the id column greyed with a note
+    that an existing id is not to be changed (new rows go at the bottom)."""
+    from ..display import show_column
+
+    for col, f in enumerate(roster.fields):
+        values = df[f.key] if f.key in df else pd.Series([None] * len(df))
+        if f.type == "int":
+            cells = [None if pd.isna(v) else int(v) for v in values.tolist()]
+        elif f.type == "date":
+            cells = [None if pd.isna(v) else v.to_pydatetime() for v in values.tolist()]
+        else:
+            cells = [v or None for v in show_column(f, values).tolist()]
+        for r, v in enumerate(cells, start=1):
+            if v is None:
+                continue
+            if f.key == roster.id_field:
+                ws.write_string(r, col, str(v), fmt.locked)
+            elif f.type == "int":
+                ws.write_number(r, col, v, fmt.int)
+            elif f.type == "date":
+                ws.write_datetime(r, col, v, fmt.date)
+            else:
+                ws.write_string(r, col, str(v), fmt.text)
+    id_col = roster.keys.index(roster.id_field)
+    note = _header_comment(roster, roster.field(roster.id_field))
+    note += "\n已有的编号请勿修改（改了会被当作另一个对象）；新增的请在表格末尾另起一行填写。"
+    ws.write_comment(0, id_col, note, _comment_options(note))
 
 
 def _header_comment(roster: Roster, f: Field) -> str:
