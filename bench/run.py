@@ -1,7 +1,7 @@
 """Benchmark: time sanlv's commands against the raw fastexcel read of the same workbook.
 
     python bench/run.py [--sizes 1000 10000 100000] [--runs 3] [--out bench/out]
-                        [--skip-writes] [--city 100000] [--only-city]
+                        [--skip-writes] [--city 100000] [--workspace 10000]
 
 For each size it generates a seeded synthetic district (all three rosters) and times, in
 interleaved rounds on the same file: the raw read (fastexcel, every sheet), `sanlv validate
@@ -178,6 +178,95 @@ def city_case(n: int, out: Path, runs: int) -> None:
     print_rows(f"city of 10 districts, {n:,}", measure(cmds, runs))
 
 
+def street_files(n: int, folder: Path) -> Path:
+    """A seeded district of `n` compounds in 20 streets, written as 20 street ledgers (one
+    workbook per street, the way street offices send them), in a child process."""
+    if not folder.exists():
+        code = (
+            f"import sys; sys.path.insert(0, {str(ROOT)!r}); from pathlib import Path; "
+            "from tests.synth import make_district, write_street_ledger; "
+            "n, folder = int(sys.argv[1]), Path(sys.argv[2]); folder.mkdir(parents=True); "
+            "d = make_district(n, seed=n, n_streets=20); "
+            "streets = sorted({c['street'] for c in d['compounds']}); "
+            "[write_street_ledger(d, s, folder / f'{s}.xlsx') for s in streets]; "
+            "pairs = sorted({(c['street'], c['community']) for c in d['compounds']}); "
+            "(folder.parent / f'regions_{n}.csv').write_text('街道,社区\\n' + "
+            "''.join(f'{s},{c}\\n' for s, c in pairs), encoding='utf-8')"
+        )
+        subprocess.run([PY, "-c", code, str(n), str(folder)], check=True)
+    return folder
+
+
+def workspace_case(n: int, out: Path, runs: int) -> None:
+    """The monthly cycle: `receive` of a district's 20 street files into a fresh workspace
+    against `validate` of the same files, `status`, `close` against `report --format json`
+    (from the workspace), and the report from the workspace against the report from the
+    files. Each timed run starts from a copy of the workspace in the state it needs."""
+    files = street_files(n, out / f"streets_{n}")
+    paths = sorted(str(p) for p in files.glob("*.xlsx"))
+    period = ["--period", "2026-10"]
+    empty, received = out / f"ws_empty_{n}", out / f"ws_received_{n}"
+    for ws in (empty, received):
+        shutil.rmtree(ws, ignore_errors=True)
+        regions = out / f"regions_{n}.csv"
+        subprocess.run(
+            [*SANLV, "init", str(ws), "--regions", str(regions)], check=True, capture_output=True
+        )
+    subprocess.run(
+        [*SANLV, "receive", *paths, *period, "--workspace", str(received)],
+        check=True,
+        capture_output=True,
+    )
+    scratch = out / f"ws_scratch_{n}"
+
+    def fresh(template: Path) -> str:
+        shutil.rmtree(scratch, ignore_errors=True)
+        shutil.copytree(template, scratch)
+        return str(scratch)
+
+    cases: dict[str, tuple[Path | None, list[str]]] = {
+        "raw read (fastexcel)": (None, [PY, str(HERE / "raw_read.py"), *paths]),
+        "validate 20 files --format json": (
+            None,
+            [*SANLV, "validate", *paths, "--format", "json", "--as-of", "2026-10-31"],
+        ),
+        "receive 20 files": (empty, [*SANLV, "receive", *paths, *period, "--workspace"]),
+        "status": (received, [*SANLV, "status", *period, "--workspace"]),
+        "report --format json (files)": (
+            None,
+            [*SANLV, "report", *paths, "--format", "json", "--as-of", "2026-10-31"],
+        ),
+        "report --format json (workspace)": (
+            received,
+            [*SANLV, "report", *period, "--format", "json", "--workspace"],
+        ),
+        "close": (received, [*SANLV, "close", *period, "--workspace"]),
+    }
+    samples: dict[str, list[tuple[float, float, float]]] = {k: [] for k in cases}
+    for _ in range(runs):
+        for name, (template, cmd) in cases.items():
+            full = cmd if template is None else [*cmd, fresh(template)]
+            samples[name].append(timed(full))
+    med = {
+        k: (
+            statistics.median(s[0] for s in v),
+            statistics.median(s[1] for s in v),
+            max(s[2] for s in v),
+        )
+        for k, v in samples.items()
+    }
+    shutil.rmtree(scratch, ignore_errors=True)
+    print_rows(f"workspace, {n:,} in 20 street files", med)
+    v, r, s = med["validate 20 files --format json"][0], med["receive 20 files"][0], med["status"][0]
+    rep, close = med["report --format json (workspace)"][0], med["close"][0]
+    print(
+        f"| workspace | receive / validate | {r / v:.2f} (goal ≤ 1.3) | status {s:.2f} s "
+        f"(goal < 0.5) | close − report json {close - rep:+.2f} s (goal ≤ 0.5) | "
+        f"report from workspace / from files "
+        f"{rep / med['report --format json (files)'][0]:.2f} (goal ≤ 1.0) |"
+    )
+
+
 def main() -> None:
     if sys.argv[1:2] == ["--dump-cells"]:
         dump_cells(Path(sys.argv[2]), Path(sys.argv[3]))
@@ -194,6 +283,12 @@ def main() -> None:
         help="time only the raw read, validate and report --format json (no workbook writes)",
     )
     ap.add_argument("--city", type=int, default=0, help="also time a city of N compounds")
+    ap.add_argument(
+        "--workspace",
+        type=int,
+        default=0,
+        help="also time the monthly cycle on a district of N compounds in 20 street files",
+    )
     a = ap.parse_args()
     a.out.mkdir(parents=True, exist_ok=True)
     compile_package()
@@ -203,6 +298,8 @@ def main() -> None:
         district_case(n, a.out, a.runs, a.skip_writes)
     if a.city:
         city_case(a.city, a.out, a.runs)
+    if a.workspace:
+        workspace_case(a.workspace, a.out, a.runs)
     load = os.getloadavg()
     rev = ""
     if shutil.which("git"):

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .normalise import Dataset
     from .trend import TrendResult
     from .validate import ValidationResult
-    from .workspace import ReceiveResult, StatusResult, Workspace
+    from .workspace import PeriodData, ReceiveResult, StatusResult, Workspace
 
 PathLike = str | os.PathLike
 MAX_UNZIPPED_MB = 2048
@@ -464,6 +464,14 @@ def workspace_content(
     """The report content of a period from the workspace: its accepted data, the expected
     streets without it (未报送), the previous closed period's figures and the closed periods'
     to-dos (整改销号)."""
+    return _workspace_report(ws, period, include_personal, max_unzipped_mb)[0]
+
+
+def _workspace_report(
+    ws: Workspace, period: str, include_personal: bool, max_unzipped_mb: int
+) -> tuple[ReportContent, PeriodData]:
+    """The report content of a period from the workspace, and the period's data it came from
+    (read once)."""
     from .compute import compute
     from .content.report import ReportContent
     from .workspace import history, month_end_of, period_data, previous_close
@@ -471,7 +479,7 @@ def workspace_content(
     data = period_data(ws, period, _limit(max_unzipped_mb))
     comp = compute(data.dataset, ws.config(), month_end_of(period))
     before = previous_close(ws, period)
-    return ReportContent(
+    content = ReportContent(
         comp,
         data.dataset,
         include_personal=include_personal,
@@ -479,6 +487,7 @@ def workspace_content(
         history=history(ws, period),
         previous_figures=before.report if before is not None else None,
     )
+    return content, data
 
 
 def init(folder: PathLike = ".", *, regions: PathLike | None = None) -> Path:
@@ -574,14 +583,14 @@ def close(
     max_unzipped_mb: int = MAX_UNZIPPED_MB,
 ) -> CloseResult:
     """`sanlv close`: 月结 — freeze the period's figures, to-dos, 口径 and files."""
-    from .workspace import config_text, period_data
+    from .workspace import config_text
 
     ws = _open_workspace(workspace)
     try:
         period = _period_of(period, None)
         if ws.record.is_closed(period):
             raise UsageError(f"{period} 已经月结；如需重新月结，请先 sanlv reopen 并写明原因。")
-        rc = workspace_content(ws, period, max_unzipped_mb=max_unzipped_mb)
+        rc, data = _workspace_report(ws, period, False, max_unzipped_mb)
         missing = list(rc.unreported or [])
         if missing and not allow_missing:
             names = "、".join(d + s for d, s in missing)
@@ -590,8 +599,7 @@ def close(
                 "请催报，或加 --allow-missing 在缺报的情况下月结。"
             )
         report = rc.to_json()
-        subs = period_data(ws, period, _limit(max_unzipped_mb)).submissions
-        files = [{"name": s.file_name, "sha256": s.sha256} for s in subs]
+        files = [{"name": s.file_name, "sha256": s.sha256} for s in data.submissions]
         with ws.record.transaction():
             ws.record.add_close(
                 period, report, config_text(ws), files, sorted(rc.places()), report["todos"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -293,12 +292,6 @@ def closest_value(value: str, enum: str) -> str:
 
 
 # --- folding for matching names ----------------------------------------------------------
-
-
-def fold(text: object) -> str:
-    if text is None or (not isinstance(text, str) and pd.isna(text)):
-        return ""
-    return "".join(unicodedata.normalize("NFKC", str(text)).split())
 
 
 def fold_series(s: pd.Series) -> pd.Series:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import schema
 from .issues import InputError
-from .normalise import fold
+from .schema import fold
 
 
 @dataclass

@@ -427,6 +427,18 @@ ROSTER_BY_KEY = {r.key: r for r in ROSTERS}
 _SPACE_RE = re.compile(r"\s+")
 
 
+def fold(text: object) -> str:
+    """A name folded for matching (street, community, compound names): NFKC and no
+    whitespace at all; missing values (None, NaN, pandas NA) fold to ""."""
+    if (
+        text is None
+        or (isinstance(text, float) and text != text)
+        or type(text).__name__ == "NAType"
+    ):
+        return ""
+    return "".join(unicodedata.normalize("NFKC", str(text)).split())
+
+
 def norm_label(text: object) -> str:
     """Fold a sheet name or header the way SPEC section 2 says: NFKC, no spaces or line
     breaks, full-width brackets folded (NFKC does that), a trailing required-mark dropped."""

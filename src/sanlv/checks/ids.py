@@ -11,7 +11,8 @@ import numpy as np
 from .. import schema
 from ..display import show
 from ..issues import ERROR, WARNING, Issue
-from ..normalise import fold, fold_series
+from ..normalise import fold_series
+from ..schema import fold
 from ..units import isin
 from .context import C, Context, M, P, rows_where, truthy
 
