@@ -8,6 +8,7 @@ import json
 from typer.testing import CliRunner
 
 from sanlv import api
+from sanlv.cli import app
 from sanlv.compute import RATE_KEYS
 from sanlv.content.figures import figures
 
@@ -171,3 +172,23 @@ def test_city_totals_are_sums_of_districts_for_any_split(tmp_path_factory, label
     assert sorted(x["district"] for x in data["districts"]) == sorted(
         {NAMES[lab] for lab in labels}
     )
+
+
+def test_city_terminal_shows_districts_first_then_streets_by_district(tmp_path):
+    files = write_city(tmp_path)
+    r = runner.invoke(
+        app,
+        ["report", *map(str, files.values()), "--as-of", d.AS_OF.isoformat()],
+        env={"COLUMNS": "100"},
+    )
+    assert r.exit_code == 0, r.output
+    out = r.output
+    districts_at = out.index("各区")
+    city_total = out.index("全市合计")
+    east, drum = out.index(f"{EAST}各街道"), out.index(f"{DRUM}各街道")
+    assert districts_at < city_total < east < drum
+    # each district's streets sit under their district's heading
+    east_block, drum_block = out[east:drum], out[drum:]
+    assert SAME_STREET in east_block and d.S2 in east_block
+    assert SAME_STREET in drum_block.split("分类统计")[0]
+    assert "全区合计" not in out  # a city's total is the city's
