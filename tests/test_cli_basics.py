@@ -79,3 +79,30 @@ def test_issue_dict_has_every_field():
     ).to_dict()
     assert set(d) == {f.name for f in fields(Issue)} | {"title"}
     assert d["row"] == 3 and d["cell"] == "H3"
+
+
+def test_issue_list_workbook_has_title_date_files_and_errors_first(tmp_path):
+    import openpyxl
+
+    from . import district as d
+
+    src = d.write_district(tmp_path / "某街道.xlsx")
+    wb = openpyxl.load_workbook(src)
+    wb["小区"]["F3"] = "很多"  # households not a number: an error, after many warnings
+    wb.save(src)
+    out = tmp_path / "问题.xlsx"
+    r = runner.invoke(app, ["validate", str(src), "--as-of", "2026-10-31", "--output", str(out)])
+    assert r.exit_code == 1, r.output
+    ws = openpyxl.load_workbook(out)["问题清单"]
+    assert ws["A1"].value == "台账问题清单（截至 2026-10-31）"
+    note = ws["A2"].value
+    assert "校验日期 2026-10-31" in note and "某街道.xlsx" in note and "错误 1 个" in note
+    assert [c.value for c in ws[3]][:3] == ["问题", "问题代码", "级别"]
+    levels = [row[2] for row in ws.iter_rows(min_row=4, values_only=True)]
+    assert levels[0] == "错误" and "警告" in levels
+    assert levels.index("警告") > max(i for i, v in enumerate(levels) if v == "错误")
+    # printed: A4 landscape, one page wide, the header row repeated
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
+    assert ws.print_title_rows == "$3:$3"

@@ -138,9 +138,11 @@ def validate(
         paths, cfg, day, regions=regions, max_unzipped=_limit(max_unzipped_mb), today=today
     )
     if output is not None:
-        from .render.issues_file import write_issues
+        from .render.issues_file import issues_note, write_issues
 
-        write_issues(result.issues, output)
+        names = [f.name for f in result.dataset.files]
+        title = f"台账问题清单（截至 {day:%Y-%m-%d}）"
+        write_issues(result.issues, output, title, issues_note(result.issues, names, day))
         result.written.append(Path(output))
     if annotate is not None:
         from .render.annotate import annotate_inputs

@@ -323,7 +323,7 @@ def _record(
 def _write_returns(ws: Workspace, result, path: Path, period: str) -> list[Path]:
     """The annotated copy and the 退回说明 workbook of a returned file."""
     from .render.annotate import annotate_inputs
-    from .render.issues_file import write_issues
+    from .render.issues_file import issues_note, write_issues
 
     folder = ws.returns_dir(period)
     folder.mkdir(parents=True, exist_ok=True)
@@ -334,6 +334,7 @@ def _write_returns(ws: Workspace, result, path: Path, period: str) -> list[Path]
         result.issues,
         note,
         title=f"退回说明：{path.name}（{period}，请按下列问题修改后重新报送）",
+        note=issues_note(result.issues, [path.name], result.as_of),
     )
     return [*annotated, note]
 
