@@ -1,7 +1,7 @@
 """Benchmark: time sanlv's commands against the raw fastexcel read of the same workbook.
 
     python bench/run.py [--sizes 1000 10000 100000] [--runs 3] [--out bench/out]
-                        [--skip-writes] [--city 100000] [--workspace 10000]
+                        [--skip-writes] [--peers] [--city 100000] [--workspace 10000]
 
 For each size it generates a seeded synthetic district (all three rosters) and times, in
 interleaved rounds on the same file: the raw read (fastexcel, every sheet), `sanlv validate
@@ -131,7 +131,7 @@ def print_rows(label: str, med: dict[str, tuple[float, float, float]]) -> None:
         )
 
 
-def district_case(n: int, out: Path, runs: int, skip_writes: bool) -> None:
+def district_case(n: int, out: Path, runs: int, skip_writes: bool, peers: bool = False) -> None:
     wb = generate("district", n, out / f"district_{n}.xlsx")
     rep, led = out / f"report_{n}.xlsx", out / f"ledger_{n}.xlsx"
     cells = report_cells = out / "unused.pkl"
@@ -165,7 +165,49 @@ def district_case(n: int, out: Path, runs: int, skip_writes: bool) -> None:
     }
     if skip_writes:
         cmds = {k: v for k, v in cmds.items() if "json" in k or k.startswith("raw")}
+    if peers:
+        check_polars_figures(wb)
+        cmds["peer: polars read + committee rate"] = [
+            PY,
+            str(HERE / "peers.py"),
+            "polars",
+            str(wb),
+            AS_OF[1],
+        ]
+        cmds["peer: frictionless, one sheet, types"] = [
+            PY,
+            str(HERE / "peers.py"),
+            "frictionless",
+            str(wb),
+        ]
     print_rows(f"district {n:,}", measure(cmds, runs))
+
+
+def check_polars_figures(wb: Path) -> None:
+    """The polars peer computes the same figures as sanlv (the committee rate per street),
+    or the comparison is void."""
+    import json
+
+    peer = subprocess.run(
+        [PY, str(HERE / "peers.py"), "polars", str(wb), AS_OF[1]],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    ours = subprocess.run(
+        [*SANLV, "report", str(wb), "--format", "json", *AS_OF],
+        capture_output=True,
+        text=True,
+    ).stdout
+    mine = {
+        f"{s['district']}|{s['street']}": [
+            s["committee"]["numerator"],
+            s["committee"]["denominator"],
+        ]
+        for s in json.loads(ours)["streets"]
+    }
+    if json.loads(peer) != mine:
+        raise SystemExit("the polars peer's committee figures differ from sanlv's")
 
 
 def city_case(n: int, out: Path, runs: int) -> None:
@@ -257,7 +299,11 @@ def workspace_case(n: int, out: Path, runs: int) -> None:
     }
     shutil.rmtree(scratch, ignore_errors=True)
     print_rows(f"workspace, {n:,} in 20 street files", med)
-    v, r, s = med["validate 20 files --format json"][0], med["receive 20 files"][0], med["status"][0]
+    v, r, s = (
+        med["validate 20 files --format json"][0],
+        med["receive 20 files"][0],
+        med["status"][0],
+    )
     rep, close = med["report --format json (workspace)"][0], med["close"][0]
     print(
         f"| workspace | receive / validate | {r / v:.2f} (goal ≤ 1.3) | status {s:.2f} s "
@@ -284,6 +330,11 @@ def main() -> None:
     )
     ap.add_argument("--city", type=int, default=0, help="also time a city of N compounds")
     ap.add_argument(
+        "--peers",
+        action="store_true",
+        help="also time the peers (polars + the committee rate, frictionless on one sheet)",
+    )
+    ap.add_argument(
         "--workspace",
         type=int,
         default=0,
@@ -295,7 +346,7 @@ def main() -> None:
     print("| case | command | median wall s | ratio | median CPU s | CPU ratio | peak MB |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for n in a.sizes:
-        district_case(n, a.out, a.runs, a.skip_writes)
+        district_case(n, a.out, a.runs, a.skip_writes, a.peers)
     if a.city:
         city_case(a.city, a.out, a.runs)
     if a.workspace:

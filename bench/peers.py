@@ -1,0 +1,72 @@
+"""Peers of sanlv, timed on the same workbook by bench/run.py (`--peers`):
+
+    python bench/peers.py polars WORKBOOK AS_OF      # the committee rate per street
+    python bench/peers.py frictionless WORKBOOK       # type validation of the compound sheet
+
+`polars` reads the compound and committee sheets with polars' Excel reader (calamine) and
+computes the default-口径 committee rate per (district, street) as of the date: compounds in
+scope (纳入统计 not 否), with a committee (业主委员会 or 物业管理委员会) founded on or before the
+date and not dissolved by it. It prints the per-street numerators and denominators as JSON,
+so that bench/run.py can check they equal sanlv's. `frictionless` validates the compound
+sheet with inferred types only (no schema), the way a general-purpose validator would.
+
+Install the peers with `pip install -e ".[bench]"`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+
+
+def polars_rate(path: str, as_of: str) -> None:
+    import polars as pl
+
+    day = date.fromisoformat(as_of)
+    comp = pl.read_excel(path, sheet_name="小区", engine="calamine")
+    com = pl.read_excel(path, sheet_name="业委会", engine="calamine")
+
+    def as_date(col: str) -> pl.Expr:
+        c = pl.col(col)
+        return (
+            c.cast(pl.Date, strict=False)
+            if com.schema[col] != pl.String
+            else c.str.to_date(strict=False)
+        )
+
+    active = (
+        com.filter(
+            pl.col("类型").is_in(["业主委员会", "物业管理委员会"])
+            & (as_date("成立日期") <= day)
+            & (as_date("撤销日期").is_null() | (as_date("撤销日期") > day))
+        )
+        .select(pl.col("小区编号").cast(pl.String))
+        .unique()
+        .with_columns(pl.lit(True).alias("formed"))
+    )
+    scope = comp.filter(pl.col("纳入统计").cast(pl.String).fill_null("是") != "否").with_columns(
+        pl.col("小区编号").cast(pl.String)
+    )
+    per_street = (
+        scope.join(active, on="小区编号", how="left")
+        .group_by(["区", "街道"])
+        .agg(pl.col("formed").fill_null(False).sum().alias("n"), pl.len().alias("d"))
+        .sort(["区", "街道"])
+    )
+    out = {f"{r['区']}|{r['街道']}": [r["n"], r["d"]] for r in per_street.iter_rows(named=True)}
+    json.dump(out, sys.stdout, ensure_ascii=False)
+
+
+def frictionless_types(path: str) -> None:
+    from frictionless import Resource, formats
+
+    report = Resource(path, control=formats.ExcelControl(sheet="小区")).validate()
+    print(report.stats["errors"])
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "polars":
+        polars_rate(sys.argv[2], sys.argv[3])
+    else:
+        frictionless_types(sys.argv[2])
