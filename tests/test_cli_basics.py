@@ -106,3 +106,21 @@ def test_issue_list_workbook_has_title_date_files_and_errors_first(tmp_path):
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
     assert ws.print_title_rows == "$3:$3"
+
+
+def test_json_paths_import_no_terminal_or_writer_libraries():
+    """`--format json` is for programs: no rich (terminal), no workbook or document writers."""
+    from pathlib import Path
+
+    sample = Path(__file__).parents[1] / "data" / "samples" / "示例区.xlsx"
+    for command in ("report", "validate"):
+        out = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "sanlv", command, str(sample)]
+            + ["--period", "2026-10", "--format", "json"],
+            capture_output=True,
+            text=True,
+        )
+        assert out.returncode in (0, 1), out.stderr[-500:]
+        modules = {line.split("|")[-1].strip() for line in out.stderr.splitlines() if "|" in line}
+        heavy = {"rich", "openpyxl", "xlsxwriter", "matplotlib", "docx", "docxtpl"}
+        assert not {m.split(".")[0] for m in modules} & heavy, command
