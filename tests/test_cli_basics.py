@@ -108,6 +108,9 @@ def test_issue_list_workbook_has_title_date_files_and_errors_first(tmp_path):
     assert ws.print_title_rows == "$3:$3"
 
 
+JSON_ARGS = ("--period", "2026-10", "--format", "json")
+
+
 def test_json_paths_import_no_terminal_or_writer_libraries():
     """`--format json` is for programs: no rich (terminal), no workbook or document writers."""
     from pathlib import Path
@@ -115,8 +118,7 @@ def test_json_paths_import_no_terminal_or_writer_libraries():
     sample = Path(__file__).parents[1] / "data" / "samples" / "示例区.xlsx"
     for command in ("report", "validate"):
         out = subprocess.run(
-            [sys.executable, "-X", "importtime", "-m", "sanlv", command, str(sample)]
-            + ["--period", "2026-10", "--format", "json"],
+            [sys.executable, "-X", "importtime", "-m", "sanlv", command, str(sample), *JSON_ARGS],
             capture_output=True,
             text=True,
         )

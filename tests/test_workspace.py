@@ -496,3 +496,37 @@ def test_an_interrupted_receive_is_finished_or_undone(tmp_path, month, monkeypat
     assert r.exit_code not in (0, 3) and "Traceback" not in r.output
     monkeypatch.undo()
     assert _consistent(ws) == (0 if where == "before-commit" else 1)
+
+
+def test_a_city_workspace_receives_its_districts_ledgers(tmp_path):
+    """One level up: each district's standardised ledger is a valid submission for all its
+    streets, and the city's figures from the record equal the report of the districts'
+    own rosters."""
+    from .city import write_city
+
+    files = write_city(tmp_path)
+    ledgers = []
+    for name, path in files.items():
+        out = tmp_path / f"{name}标准化台账.xlsx"
+        r = runner.invoke(app, ["ledger", str(path), "-o", str(out), "--as-of", "2026-10-31"])
+        assert r.exit_code == 0, r.output
+        ledgers.append(str(out))
+    ws = tmp_path / "市专班"
+    env = {"SANLV_WORKSPACE": str(ws)}
+    assert runner.invoke(app, ["init", str(ws)]).exit_code == 0
+    r = runner.invoke(
+        app, ["receive", *ledgers, "--period", "2026-10", "--format", "json"], env=env
+    )
+    assert r.exit_code == 0, r.output
+    places = [sorted(p["district"] for p in x["places"]) for x in json.loads(r.stdout)["received"]]
+    assert places == [["东城区", "东城区"], ["鼓楼区", "鼓楼区"]]
+    from_record = json.loads(
+        runner.invoke(app, ["report", "--period", "2026-10", "--format", "json"], env=env).stdout
+    )
+    direct = json.loads(
+        runner.invoke(
+            app, ["report", *map(str, files.values()), "--period", "2026-10", "--format", "json"]
+        ).stdout
+    )
+    for level in ("total", "districts", "streets", "communities"):
+        assert from_record[level] == direct[level], level
