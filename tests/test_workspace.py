@@ -530,3 +530,40 @@ def test_a_city_workspace_receives_its_districts_ledgers(tmp_path):
     )
     for level in ("total", "districts", "streets", "communities"):
         assert from_record[level] == direct[level], level
+
+
+def test_prefilled_template_of_a_street_round_trips(tmp_path, month):
+    """`template --street` writes the street's latest accepted data with drop-downs; sent
+    back unchanged it is accepted and gives the same figures."""
+    import openpyxl
+
+    ws = tmp_path / "w"
+    env = {"SANLV_WORKSPACE": str(ws)}
+    assert runner.invoke(app, ["init", str(ws)]).exit_code == 0
+    files = [str(month[n]) for n in ("甲", "乙")]
+    assert runner.invoke(app, ["receive", *files, "--period", "2026-10"], env=env).exit_code == 0
+    out = tmp_path / "甲街道11月.xlsx"
+    r = runner.invoke(app, ["template", "--street", "甲街道", "-o", str(out)], env=env)
+    assert r.exit_code == 0, r.output
+    wb = openpyxl.load_workbook(out)
+    text = {str(c.value) for sh in wb for row in sh.iter_rows() for c in row if c.value}
+    assert {"J1", "J2", "KJ1", "OJ1"} <= text and "Y1" not in text  # only this street
+    assert any(sh.data_validations.dataValidation for sh in wb)  # drop-downs kept
+    r = runner.invoke(
+        app, ["template", "--street", "无此街道", "-o", str(tmp_path / "x.xlsx")], env=env
+    )
+    assert r.exit_code == 2 and "无此街道" in r.output
+    # sent back unchanged for November: accepted, the same street figures as October
+    r = runner.invoke(
+        app, ["receive", str(out), "--period", "2026-11", "--format", "json"], env=env
+    )
+    assert r.exit_code == 0, r.output
+    got = json.loads(r.stdout)["received"][0]
+    assert got["status"] == "合格" and got["places"] == [{"district": DISTRICT, "street": "甲街道"}]
+
+    def street(period: str) -> dict:
+        rep = runner.invoke(app, ["report", "--period", period, "--format", "json"], env=env)
+        [s] = [s for s in json.loads(rep.stdout)["streets"] if s["street"] == "甲街道"]
+        return {k: s[k] for k in ("compounds", "committee", "service", "party")}
+
+    assert street("2026-11") == street("2026-10")
