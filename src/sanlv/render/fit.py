@@ -61,7 +61,11 @@ def breaks(text: str, width: int, hang: int = 0) -> list[int]:
             while k < len(body) and cells + cell_len(body[k]) <= line:
                 cells += cell_len(body[k])
                 k += 1
-            k = max(k, 1)
+            # the next piece should not start with closing punctuation or a space
+            back = k
+            while back > 1 and (body[back] in CLOSING or body[back].isspace()):
+                back -= 1
+            k = back if back > 1 else max(k, 1)
             start += k
             body = body[k:]
             out.append(start)
