@@ -193,7 +193,8 @@ def test_trend_and_validate_at_80_columns():
         assert shown == re.findall(r"\d+\.\d%", line), line
     assert "组织和工作" in text
     result = api.validate([SAMPLE], as_of="2026-10-31")
-    fits(_rendered(lambda c: console.print_validation(result, console=c)))
+    for width in range(72, 101):  # hints end at every column somewhere
+        fits(_rendered(lambda c: console.print_validation(result, console=c), width), width)
 
 
 UNIT = st.tuples(
@@ -282,3 +283,16 @@ def test_a_city_report_at_80_columns(tmp_path):
         line = next(x for x in text.splitlines() if x.split()[1:2] == [row["district"]])
         for key in ("committee", "service", "party"):
             assert pct(row[key]["rate"]) in line, line
+
+
+def test_diff_at_80_columns_keeps_every_change_whole():
+    from sanlv import api
+    from sanlv.render import console_dynamic
+
+    street = SAMPLE.parent / "巷口街道台账.xlsx"
+    result = api.diff([street], [SAMPLE], as_of="2026-10-31")
+    text = _rendered(lambda c: console_dynamic.print_diff(result, c))
+    fits(text)
+    total = next(x for x in text.splitlines() if x.split()[:1] == ["合计"])
+    assert len(re.findall(r"(?:\d+\.\d%|—)→\d+\.\d%", total)) == 3, total
+    assert len(re.findall(r"[+-]\d+\.\d", total)) == 3, total
