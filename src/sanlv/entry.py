@@ -8,7 +8,10 @@ handlers are in place within milliseconds of start-up:
   further signals are ignored while the run cleans up and exits;
 - an interruption at any point, even while the CLI is still being imported, ends with one
   Chinese line and exit code 128 + the signal number (130 for Ctrl-C, 143 for SIGTERM),
-  never a traceback.
+  never a traceback;
+- text that the console's encoding cannot show (an emoji or a character outside GBK in a
+  roster, on a Windows console or a redirected output in code page 936) becomes a
+  replacement character instead of ending the run with UnicodeEncodeError.
 """
 
 from __future__ import annotations
@@ -64,8 +67,22 @@ def interrupted_message(exc: BaseException) -> str:
     return f"错误：{NAMES.get(name, '已中断')}，未写出任何不完整的文件。"
 
 
+def tolerate_unencodable() -> None:
+    """Human text on stdout and stderr degrades (a replacement character such as "?") where
+    the stream's encoding lacks a character. JSON is written as UTF-8 bytes and is not
+    affected (sanlv.cli.commands.print_json)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # a closed or detached stream
+                pass
+
+
 def main() -> None:
     install_signal_handlers()
+    tolerate_unencodable()
     code: int | str | None = 0
     try:
         from .cli import main as cli_main

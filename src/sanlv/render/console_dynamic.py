@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..compute import HEADLINE, Rate
 from ..content.labels import pct as pct_text
 from ..content.labels import rate_terse
 from ..levels import TOTAL
+from .fit import fitting, paragraph, simple_head, two_lines
 
 MAX_LINES = 50
 
@@ -77,20 +81,34 @@ def print_diff(result, console: Console | None = None) -> None:
             )
         if len(ch) > MAX_LINES:
             console.print(f"  …… 另有 {len(ch) - MAX_LINES} 项未显示，请用 -o 导出完整清单。")
-    t = Table(title="三率变化（百分点）")
-    t.add_column("街道")
+    console.print(
+        fitting(console, [partial(_rate_change_table, result, console, n) for n in (0, 1, 2)])
+    )
+    for note in result.notes:
+        paragraph(console, f"[yellow]说明[/]：{escape(note)}", hang=6)
+
+
+def _table(title: str, console: Console, narrow: int) -> Table:
+    """A bordered table, or on a narrow console (`narrow` 2) a compact one without borders."""
+    if narrow >= 2:
+        return Table(title=title, box=simple_head(console), pad_edge=False, collapse_padding=True)
+    return Table(title=title)
+
+
+def _rate_change_table(result, console: Console, narrow: int) -> Table:
+    t = _table("三率变化（百分点）", console, narrow)
+    t.add_column("街道", no_wrap=True)
     for k in HEADLINE:
-        t.add_column(f"{rate_terse(k)} 原→新", justify="right")
-        t.add_column("变化", justify="right")
+        label = f"{rate_terse(k)}\n原→新" if narrow else f"{rate_terse(k)} 原→新"
+        t.add_column(label, justify="right", no_wrap=True)
+        t.add_column("变化", justify="right", no_wrap=True)
     for level, entry in result.rate_rows():
         cells = ["合计" if level is TOTAL else "".join(entry.get(b, "") for b in level.by)]
         for k in HEADLINE:
             e = entry[k]
             cells += [f"{_fmt(e['old'])}→{_fmt(e['new'])}", signed(e["change"])]
         t.add_row(*cells)
-    console.print(t)
-    for note in result.notes:
-        console.print(f"[yellow]说明[/]：{note}", highlight=False)
+    return t
 
 
 def _fmt(d: dict) -> str:
@@ -98,36 +116,56 @@ def _fmt(d: dict) -> str:
 
 
 def print_trend(result, console: Console | None = None) -> None:
+    """The monthly rates of the whole area, then each street's first and last month; on a
+    narrow console the headers go onto two lines, then the borders are dropped."""
     console = console or Console()
-    t = Table(title="全区三率月度走势")
-    t.add_column("月份")
-    t.add_column("小区数", justify="right")
-    keys = (*HEADLINE, "service_professional", "party_work")
-    for k in keys:
-        t.add_column(rate_terse(k), justify="right")
+    console.print(
+        fitting(console, [partial(_trend_total_table, result, console, n) for n in (0, 1, 2)])
+    )
+    if len(result.months) >= 1 and not result.streets.empty:
+        console.print(
+            fitting(console, [partial(_trend_street_table, result, console, n) for n in (0, 1, 2)])
+        )
+    for note in result.notes:
+        paragraph(console, f"[yellow]说明[/]：{escape(note)}", hang=6)
+
+
+TREND_KEYS = (*HEADLINE, "service_professional", "party_work")
+
+
+def _trend_total_table(result, console: Console, narrow: int) -> Table:
+    t = _table("全区三率月度走势", console, narrow)
+    t.add_column("月份", no_wrap=True)
+    t.add_column("小区数", justify="right", no_wrap=True)
+    for k in TREND_KEYS:
+        label = rate_terse(k)
+        t.add_column(two_lines(label) if narrow else label, justify="right", no_wrap=True)
     for row in result.total.to_dict("records"):
         t.add_row(
-            row["month"], str(int(row["compounds"])), *[pct(result.rate(row, k)) for k in keys]
+            row["month"],
+            str(int(row["compounds"])),
+            *[pct(result.rate(row, k)) for k in TREND_KEYS],
         )
-    console.print(t)
+    return t
+
+
+def _trend_street_table(result, console: Console, narrow: int) -> Table:
     months = result.months
-    if len(months) >= 1 and not result.streets.empty:
-        first, last = months[0], months[-1]
-        s = result.streets
-        a = s[s["month"] == first].set_index(["district", "street"])
-        b = s[s["month"] == last].set_index(["district", "street"])
-        city = s["district"].nunique() > 1
-        t = Table(title=f"各街道变化（{first} → {last}）")
-        t.add_column("街道")
+    first, last = months[0], months[-1]
+    s = result.streets
+    a = s[s["month"] == first].set_index(["district", "street"])
+    b = s[s["month"] == last].set_index(["district", "street"])
+    city = s["district"].nunique() > 1
+    t = _table(f"各街道变化（{first} → {last}）", console, narrow)
+    t.add_column("街道", no_wrap=True)
+    for k in HEADLINE:
+        sep = "\n" if narrow else " "
+        t.add_column(f"{rate_terse(k)}{sep}{first}", justify="right", no_wrap=True)
+        t.add_column(last, justify="right", no_wrap=True)
+    for street in sorted(set(a.index) | set(b.index)):
+        cells = ["".join(street) if city else street[1]]
         for k in HEADLINE:
-            t.add_column(f"{rate_terse(k)} {first}", justify="right")
-            t.add_column(last, justify="right")
-        for street in sorted(set(a.index) | set(b.index)):
-            cells = ["".join(street) if city else street[1]]
-            for k in HEADLINE:
-                cells.append(pct(result.rate(a.loc[street], k)) if street in a.index else "—")
-                cells.append(pct(result.rate(b.loc[street], k)) if street in b.index else "—")
-            t.add_row(*cells)
-        console.print(t)
-    for note in result.notes:
-        console.print(f"[yellow]说明[/]：{note}", highlight=False)
+            cells.append(pct(result.rate(a.loc[street], k)) if street in a.index else "—")
+            cells.append(pct(result.rate(b.loc[street], k)) if street in b.index else "—")
+        t.add_row(*cells)
+    return t
