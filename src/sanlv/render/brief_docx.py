@@ -286,6 +286,9 @@ def undefined_name(exc: Exception) -> str:
 
 
 OPENERS = {"if": "endif", "for": "endfor"}
+TAG_START = re.compile(r"\{[{%]")
+# "{%p if x %}" -> "if x" (docxtpl's paragraph, row, cell and run tags)
+TAG_EDGES = re.compile(r"^\{%(?:(?:p|tr|tc|r)(?=\s))?\s*|\s*%\}$")
 
 
 def syntax_error(tpl, exc, path: Path) -> InputError:
@@ -318,10 +321,10 @@ def broken_tag(tpl) -> str:
     for chunk in xml.split("</w:p>"):
         text = html.unescape(re.sub(r"<[^>]+>", "", chunk))
         pos = 0
-        while (m := re.compile(r"\{[{%]").search(text, pos)) is not None:
+        while (m := TAG_START.search(text, pos)) is not None:
             close = "}}" if m.group() == "{{" else "%}"
             end = text.find(close, m.end())
-            nxt = re.compile(r"\{[{%]").search(text, m.end())
+            nxt = TAG_START.search(text, m.end())
             if end < 0 or (nxt is not None and nxt.start() < end):
                 return f"“{text[m.start() : m.start() + 30].strip()}”没有结束符 {close}"
             tag = text[m.start() : end + 2]
@@ -332,7 +335,7 @@ def broken_tag(tpl) -> str:
                 except TemplateSyntaxError:
                     return f"“{tag}”"
                 continue
-            words = re.sub(r"^\{%[a-z]?\s*|\s*%\}$", "", tag).split()
+            words = TAG_EDGES.sub("", tag).split()
             if not words:
                 continue
             if words[0] in OPENERS:
@@ -342,8 +345,8 @@ def broken_tag(tpl) -> str:
                     return f"“{tag}”前面没有对应的开始标记"
                 stack.pop()
     if stack:
-        end, tag = stack[-1]
-        return f"“{tag}”没有对应的 {{% {end} %}}"
+        closer, tag = stack[-1]
+        return f"“{tag}”没有对应的 {{% {closer} %}}"
     return ""
 
 
