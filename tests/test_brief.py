@@ -316,3 +316,33 @@ def test_libreoffice_converts_the_brief_to_pdf(tmp_path):
     pdf = tmp_path / "通报.pdf"
     assert done.returncode == 0 and pdf.is_file(), done.stderr
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
+
+
+def test_the_shipped_template_is_the_scripts_and_documents_every_field(tmp_path):
+    import importlib.util
+
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location(
+        "make_brief_template", root / "scripts" / "make_brief_template.py"
+    )
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    built = script.build()
+    with brief_docx.default_template().open("rb") as fh:
+        shipped = Document(fh)
+
+    def body(doc):
+        paras = [p.text for p in doc.paragraphs]
+        cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+        return paras, cells
+
+    assert body(built) == body(shipped)  # run scripts/make_brief_template.py after a change
+    # every field the template uses is one the renderer fills, and each is documented
+    content = api.report([_district(tmp_path)], period="2026-10", checks=False).content
+    from sanlv.content.brief import build_brief
+
+    ctx = brief_docx.context(build_brief(content))
+    assert set(ctx) == brief_docx.top_names()
+    tpl = brief_docx.open_template(Path(str(brief_docx.default_template())), False)
+    assert tpl.get_undeclared_template_variables(brief_docx.jinja_env()) <= set(ctx)

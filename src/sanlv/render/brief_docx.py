@@ -242,11 +242,17 @@ def open_template(path: Path, theirs: bool):
 
 
 def check_fields(tpl, env, ctx: dict, path: Path) -> None:
-    """Refuse a template whose fields are not all known (or whose Jinja is broken)."""
-    from jinja2 import TemplateSyntaxError
+    """Refuse a template whose fields are not all known (or whose Jinja is broken): the
+    names the template uses that the context does not have, found by Jinja's own analysis of
+    the body as docxtpl prepares it (also where a condition or an empty loop would hide them
+    at rendering)."""
+    from jinja2 import TemplateSyntaxError, meta
 
     try:
-        unknown = tpl.get_undeclared_template_variables(env, ctx)
+        xml = tpl.patch_xml(tpl.get_xml())
+        for part in header_footer_xml(tpl):
+            xml += part
+        unknown = meta.find_undeclared_variables(env.parse(xml)) - set(ctx)
     except TemplateSyntaxError as exc:
         raise syntax_error(tpl, exc, path) from None
     if unknown:
@@ -257,6 +263,19 @@ def check_fields(tpl, env, ctx: dict, path: Path) -> None:
             "（sanlv brief --template-init 模板.docx）。",
             path.name,
         )
+
+
+def header_footer_xml(tpl) -> list[str]:
+    """The template's headers and footers (an office's 红头 may sit there) as docxtpl
+    prepares them for Jinja."""
+    from docx.oxml import parse_xml
+
+    out = []
+    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+        for rel in tpl.docx._part.rels.values():
+            if rel.reltype == uri and rel.target_part.blob:
+                out.append(tpl.patch_xml(tpl.xml_to_string(parse_xml(rel.target_part.blob))))
+    return out
 
 
 def render(tpl, ctx: dict, env, path: Path) -> None:

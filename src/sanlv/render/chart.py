@@ -55,6 +55,7 @@ CJK_FAMILIES = (
     "AR PL",
     "Sarasa",
 )
+DPI = 130  # 155 mm wide in the document: about 750 pixels
 COLOURS = {"committee": "#C0392B", "service": "#2E86C1", "party": "#D4A017"}
 NO_FONT = "本机未找到中文字体（如黑体、微软雅黑、苹方、Noto Sans CJK、文泉驿），图表从略"
 
@@ -90,10 +91,7 @@ def find_font() -> Path | None:
 def draw_chart(chart: Chart, font: Path) -> bytes:
     """The chart as a PNG: grouped bars of the three rates per row, a dashed line per
     target (one line when the targets are equal), Chinese labels in `font`."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=True)
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # no pyplot, no window
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
 
@@ -101,7 +99,7 @@ def draw_chart(chart: Chart, font: Path) -> bytes:
     title_prop = FontProperties(fname=str(font), size=12)
     n = len(chart.names)
     width = min(max(6.3, 0.55 * n + 1.5), 12.0)
-    fig = Figure(figsize=(width, 3.6), dpi=150)
+    fig = Figure(figsize=(width, 3.6), dpi=DPI)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
     bar = 0.8 / len(HEADLINE)
@@ -148,7 +146,8 @@ def draw_chart(chart: Chart, font: Path) -> bytes:
         frameon=False,
     )
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
+    # fixed margins (tight_layout would lay the figure out once more)
+    fig.subplots_adjust(left=0.07, right=0.98, top=0.9, bottom=0.3 if n > 8 else 0.22)
     out = io.BytesIO()
     fig.savefig(out, format="png")
     return out.getvalue()
