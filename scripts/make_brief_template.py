@@ -139,6 +139,25 @@ RATES = (
 )
 
 
+def keep_rows_whole(table) -> None:
+    """No row split over two pages, and the header row repeated on every page (python-docx
+    has no API for w:cantSplit and w:tblHeader)."""
+    for i, row in enumerate(table.rows):
+        trpr = row._tr.get_or_add_trPr()
+        trpr.append(OxmlElement("w:cantSplit"))
+        if i == 0:
+            trpr.append(OxmlElement("w:tblHeader"))
+
+
+def widths(table, cm: list[float]) -> None:
+    """Column widths that Word, WPS and LibreOffice all keep (the grid and every cell)."""
+    table.autofit = False
+    for i, w in enumerate(cm):
+        table.columns[i].width = Cm(w)
+        for row in table.rows:
+            row.cells[i].width = Cm(w)
+
+
 def rates_table(
     doc, rows: str, leading: list[tuple[str, str, float]], rate_cm: float, total: bool = True
 ) -> None:
@@ -149,9 +168,8 @@ def rates_table(
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     header, start, body, end = table.rows[:4]
-    for i, (title, fld, width) in enumerate(columns):
-        for row in table.rows:
-            row.cells[i].width = Cm(width)
+    widths(table, [w for _, _, w in columns])
+    for i, (title, fld, _) in enumerate(columns):
         cell_text(header.cells[i], [title], bold=True)
         shade(header.cells[i])
         if fld in dict(RATES):
@@ -160,7 +178,7 @@ def rates_table(
             cell_text(body.cells[i], [f"{{{{ 行.{fld} }}}}"])
     cell_text(start.cells[0], [f"{{%tr for 行 in {rows} %}}"])
     cell_text(end.cells[0], ["{%tr endfor %}"])
-    header.repeat_table_header = True
+    keep_rows_whole(table)
     if total:
         last = table.rows[4]
         for i, (_, fld, _) in enumerate(columns):
@@ -177,15 +195,14 @@ def plain_table(doc, rows: str, columns: list[tuple[str, str, float]]) -> None:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     header, start, body, end = table.rows
-    for i, (title, fld, width) in enumerate(columns):
-        for row in table.rows:
-            row.cells[i].width = Cm(width)
+    widths(table, [w for _, _, w in columns])
+    for i, (title, fld, _) in enumerate(columns):
         cell_text(header.cells[i], [title], bold=True)
         shade(header.cells[i])
         cell_text(body.cells[i], [f"{{{{ 行.{fld} }}}}"])
     cell_text(start.cells[0], [f"{{%tr for 行 in {rows} %}}"])
     cell_text(end.cells[0], ["{%tr endfor %}"])
-    header.repeat_table_header = True
+    keep_rows_whole(table)
 
 
 def build() -> Document:
@@ -347,9 +364,9 @@ def build() -> Document:
         shade(table.rows[0].cells[i])
     for name, meaning, example in FIELDS:
         cells = table.add_row().cells
-        for i, (text, width) in enumerate(((name, 4.5), (meaning, 6.5), (example, 4.6))):
-            cells[i].width = Cm(width)
+        for i, text in enumerate((name, meaning, example)):
             cell_text(cells[i], [text], size=10)
+    widths(table, [4.5, 6.5, 4.6])
     tag(doc, "{%p endif %}")
 
     mark(doc.core_properties, TEMPLATE_KIND, "党建引领物业管理“三率”工作情况通报（模板）")
