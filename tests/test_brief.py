@@ -346,3 +346,19 @@ def test_the_shipped_template_is_the_scripts_and_documents_every_field(tmp_path)
     assert set(ctx) == brief_docx.top_names()
     tpl = brief_docx.open_template(Path(str(brief_docx.default_template())), False)
     assert tpl.get_undeclared_template_variables(brief_docx.jinja_env()) <= set(ctx)
+
+
+def test_names_from_the_rosters_are_text_in_the_document(tmp_path):
+    district = synth.make_district(60, seed=4, n_streets=2)
+    odd = "A&B<街道>"
+    first = district["compounds"][0]["street"]
+    for row in district["compounds"]:
+        if row["street"] == first:
+            row["street"] = odd
+    path = tmp_path / "区.xlsx"
+    synth.write_workbook(district, path)
+    out = tmp_path / "通报.docx"
+    r = _run("brief", path, "--period", "2026-10", "-o", out)
+    assert r.exit_code == 0, r.output
+    _, tables = _texts(out)
+    assert any(odd == c for t in tables for row in t for c in row)

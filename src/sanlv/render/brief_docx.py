@@ -216,7 +216,8 @@ def write_brief(
 def jinja_env():
     from jinja2 import Environment, StrictUndefined
 
-    return Environment(undefined=StrictUndefined, autoescape=False)
+    # autoescape: names from the rosters ("A&B<街道>") go into the document's XML as text
+    return Environment(undefined=StrictUndefined, autoescape=True)
 
 
 def open_template(path: Path, theirs: bool):
@@ -280,9 +281,10 @@ def header_footer_xml(tpl) -> list[str]:
 
 def render(tpl, ctx: dict, env, path: Path) -> None:
     from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
+    from lxml.etree import XMLSyntaxError
 
     try:
-        tpl.render(ctx, env)
+        tpl.render(ctx, env, autoescape=True)
     except TemplateSyntaxError as exc:
         raise syntax_error(tpl, exc, path) from None
     except UndefinedError as exc:
@@ -294,6 +296,13 @@ def render(tpl, ctx: dict, env, path: Path) -> None:
     except TemplateError as exc:
         raise InputError(
             "file-unreadable", f"通报模板 {path.name} 无法套用：{exc.message}。", path.name
+        ) from None
+    except XMLSyntaxError:  # the fields render into places Word's XML does not allow
+        raise InputError(
+            "file-unreadable",
+            f"通报模板 {path.name} 套用后不是有效的 Word 内容：可能有条件或循环标记跨越了表格或段落的边界，"
+            "请对照默认模板检查 {%p …%}、{%tr …%} 的位置。",
+            path.name,
         ) from None
 
 
