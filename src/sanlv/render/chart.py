@@ -8,8 +8,9 @@ caller says why in the document and at the terminal."""
 from __future__ import annotations
 
 import io
+import logging
 import os
-import sys
+import warnings
 from pathlib import Path
 
 from ..compute import HEADLINE
@@ -69,8 +70,6 @@ def known_locations() -> list[Path]:
         out += [Path(local) / "Microsoft" / "Windows" / "Fonts" / n for n in WINDOWS_FONTS]
     out += [Path(p) for p in MAC_FONTS]
     out += [Path(p) for p in LINUX_FONTS]
-    if sys.platform == "darwin":
-        out = [p for p in out if str(p).startswith("/")]
     return out
 
 
@@ -80,6 +79,7 @@ def find_font() -> Path | None:
     for path in known_locations():
         if path.is_file():
             return path
+    quiet_matplotlib()
     from matplotlib import font_manager
 
     for entry in font_manager.fontManager.ttflist:
@@ -88,9 +88,22 @@ def find_font() -> Path | None:
     return None
 
 
+def quiet_matplotlib() -> None:
+    """matplotlib speaks to the terminal in English (building its font cache on the first
+    run, a glyph missing from a font): not for the person running sanlv."""
+    logging.getLogger("matplotlib").setLevel(logging.ERROR)
+
+
 def draw_chart(chart: Chart, font: Path) -> bytes:
     """The chart as a PNG: grouped bars of the three rates per row, a dashed line per
     target (one line when the targets are equal), Chinese labels in `font`."""
+    quiet_matplotlib()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _draw(chart, font)
+
+
+def _draw(chart: Chart, font: Path) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # no pyplot, no window
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
