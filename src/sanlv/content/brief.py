@@ -13,7 +13,7 @@ from datetime import date
 
 from ..compute import HEADLINE
 from ..config.toml import describe
-from .labels import DASH, TODO_LABELS, pct, points, rate_name, rate_short
+from .labels import TODO_LABELS, pct, points, rate_name, rate_short
 from .report import ReportContent, rate_change
 from .tracking import CLOSED, NEW, OPEN, OVERDUE, month_before
 
@@ -27,7 +27,7 @@ COUNTED = {
     "service": ("纳入统计小区", "已覆盖"),
     "party": ("应覆盖单位", "已覆盖"),
 }
-CN_DIGITS = "零一二三四五六七八九十"
+CN_DIGITS = "零一二三"  # 后一位, 后两位 … with fewer streets
 
 
 def cn_date(day: date) -> str:
@@ -112,6 +112,7 @@ class BriefContent:
     issuer: str
     title: str
     issue_no: str
+    month_text: str  # 2026年10月
     as_of_text: str
     issued_text: str
     previous_label: str  # 上月 / 2026年8月 / "" without a previous period
@@ -318,7 +319,7 @@ def build_brief(
     bottom_run = None
     if record_months is not None and k:
         bottom_run = bottom_runs(by_rank, bottom_set, record_months, period, city)
-    label = f"后{CN_DIGITS[k]}位" if k and k != 3 else "后三位"
+    label = f"后{'两' if k == 2 else CN_DIGITS[k]}位" if k else "后三位"
 
     todo_sentences, todo_rows = todo_figures(rc, entries, city, previous_label)
     unreported = [f"{d}{s}" if city else s for d, s in (rc.unreported or [])]
@@ -339,6 +340,7 @@ def build_brief(
         issuer=f"{'市' if city else place}党建引领物业管理工作专班",
         title=f"{place}党建引领物业管理“三率”工作情况通报（{cn_month(period)}）",
         issue_no=f"{int(period[:4])}年第{int(period[5:7])}期",
+        month_text=cn_month(period),
         as_of_text=cn_date(rc.as_of),
         issued_text=cn_date(rc.generated.date()),
         previous_label=previous_label,
@@ -454,6 +456,3 @@ def chart_data(rc: ReportContent, data: dict, city: bool, period: str) -> Chart:
         series=series,
         targets={k: target[k] for k in HEADLINE if k in target},
     )
-
-
-__all__ = ["DASH", "BriefContent", "build_brief", "change_words", "cn_date"]

@@ -146,7 +146,7 @@ def context(brief: BriefContent) -> dict[str, Any]:
         "期数": brief.issue_no,
         "标题": brief.title,
         "区域": brief.place,
-        "统计月份": brief.title[brief.title.rfind("（") + 1 : -1],
+        "统计月份": brief.month_text,
         "统计截止日期": brief.as_of_text,
         "印发日期": brief.issued_text,
         "全市": brief.is_city,
