@@ -362,3 +362,33 @@ def test_names_from_the_rosters_are_text_in_the_document(tmp_path):
     assert r.exit_code == 0, r.output
     _, tables = _texts(out)
     assert any(odd == c for t in tables for row in t for c in row)
+
+
+def test_no_personal_names_in_the_document(tmp_path):
+    district = synth.make_district(240, seed=7, n_streets=7)
+    path = tmp_path / "区.xlsx"
+    synth.write_workbook(district, path)
+    names = {r["chair"] for r in district["committees"] if r.get("chair")}
+    names |= {r["secretary"] for r in district["party_orgs"] if r.get("secretary")}
+    assert names
+    out = tmp_path / "通报.docx"
+    assert _run("brief", path, "--period", "2026-10", "-o", out).exit_code == 0
+    text, tables = _texts(out)
+    everything = text + "\n".join(c for t in tables for row in t for c in row)
+    doc = Document(str(out))
+    everything += doc.core_properties.author + doc.core_properties.last_modified_by
+    assert not [n for n in names if n in everything]
+
+
+def test_change_since_the_end_of_last_year_from_the_record(tmp_path):
+    from sanlv.content.brief import build_brief
+    from sanlv.content.report import rate_change
+
+    now = api.report([_district(tmp_path)], period="2026-10", checks=False).content
+    december = api.report([_district(tmp_path, seed=9)], period="2025-12", checks=False)
+    year_end = december.to_json()
+    brief = build_brief(now, year_end=year_end, record_months=[])
+    assert brief.year_end_label == "上年末" and brief.bottom_run is not None
+    for key, sentence in zip(HEADLINE, brief.total_sentences[1:], strict=True):
+        change = rate_change(now.to_json()["total"], year_end["total"], key)
+        assert f"较上年末{change_words(change)}" in sentence
