@@ -1,14 +1,16 @@
 """Benchmark: time sanlv's commands against the raw fastexcel read of the same workbook.
 
     python bench/run.py [--sizes 1000 10000 100000] [--runs 3] [--out bench/out]
-                        [--skip-writes] [--peers] [--city 100000] [--workspace 10000]
+                        [--skip-writes] [--peers] [--brief] [--city 100000] [--workspace 10000]
 
 For each size it generates a seeded synthetic district (all three rosters) and times, in
 interleaved rounds on the same file: the raw read (fastexcel, every sheet), `sanlv validate
 --format json`, `sanlv report --format json`, `sanlv report -o report.xlsx`, `sanlv ledger -o
 ledger.xlsx`, and the bare xlsxwriter writes of the ledger's and the report's own cells (the
 floors of any xlsxwriter workbook). With `--city N` it also times a city of 10 districts and
-N compounds in all (raw read, validate and report JSON).
+N compounds in all (raw read, validate and report JSON). With `--brief` it also times `sanlv
+brief -o 通报.docx` (the Word 通报 with its chart), whose ratio is also given against `report
+--format json` (the goal is at most 2 ×).
 
 Each figure is a whole process (interpreter start included; sanlv byte-compiled first, as an
 installed copy is): the median wall time over the runs, the median CPU time (user + system,
@@ -119,6 +121,10 @@ def print_rows(label: str, med: dict[str, tuple[float, float, float]]) -> None:
         elif name == "ledger -o ledger.xlsx" and "bare write (xlsxwriter)" in med:
             ratio = f"{wall / (raw_wall + med['bare write (xlsxwriter)'][0]):.2f} × (read+write)"
             cpu_ratio = f"{cpu / raw_cpu:.2f}"
+        elif name == BRIEF and "report --format json" in med:
+            json_wall, json_cpu, _ = med["report --format json"]
+            ratio = f"{wall / raw_wall:.2f} ({wall / json_wall:.2f} × report json)"
+            cpu_ratio = f"{cpu / raw_cpu:.2f} ({cpu / json_cpu:.2f} × report json)"
         elif name == "report -o report.xlsx" and "bare write of the report's cells" in med:
             floor = raw_wall + med["bare write of the report's cells"][0]
             ratio = f"{wall / raw_wall:.2f} ({wall / floor:.2f} × read+write)"
@@ -131,7 +137,12 @@ def print_rows(label: str, med: dict[str, tuple[float, float, float]]) -> None:
         )
 
 
-def district_case(n: int, out: Path, runs: int, skip_writes: bool, peers: bool = False) -> None:
+BRIEF = "brief -o 通报.docx"
+
+
+def district_case(
+    n: int, out: Path, runs: int, skip_writes: bool, brief: bool = False, peers: bool = False
+) -> None:
     wb = generate("district", n, out / f"district_{n}.xlsx")
     rep, led = out / f"report_{n}.xlsx", out / f"ledger_{n}.xlsx"
     cells = report_cells = out / "unused.pkl"
@@ -165,6 +176,9 @@ def district_case(n: int, out: Path, runs: int, skip_writes: bool, peers: bool =
     }
     if skip_writes:
         cmds = {k: v for k, v in cmds.items() if "json" in k or k.startswith("raw")}
+    if brief:
+        doc = out / f"brief_{n}.docx"
+        cmds[BRIEF] = [*SANLV, "brief", str(wb), "-o", str(doc), "--force", *AS_OF]
     if peers:
         check_polars_figures(wb)
         cmds["peer: polars read + committee rate"] = [
@@ -340,13 +354,14 @@ def main() -> None:
         default=0,
         help="also time the monthly cycle on a district of N compounds in 20 street files",
     )
+    ap.add_argument("--brief", action="store_true", help="also time sanlv brief -o 通报.docx")
     a = ap.parse_args()
     a.out.mkdir(parents=True, exist_ok=True)
     compile_package()
     print("| case | command | median wall s | ratio | median CPU s | CPU ratio | peak MB |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for n in a.sizes:
-        district_case(n, a.out, a.runs, a.skip_writes, a.peers)
+        district_case(n, a.out, a.runs, a.skip_writes, a.brief, a.peers)
     if a.city:
         city_case(a.city, a.out, a.runs)
     if a.workspace:

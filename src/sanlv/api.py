@@ -24,6 +24,7 @@ from .issues import CATALOGUE, Code, InputError, UsageError
 from .write import atomic_output, guard_output, same_file
 
 if TYPE_CHECKING:
+    from .content.brief import BriefContent
     from .content.ledger import LedgerResult
     from .content.report import ReportContent
     from .diff import DiffResult
@@ -240,6 +241,99 @@ def report(
         write_report(rc, output)
         result.written.append(Path(output))
     return result
+
+
+@dataclass
+class BriefResult:
+    """`sanlv brief`: the 通报 written, its content, and notes for the person at the terminal
+    (why the chart or a line is left out)."""
+
+    content: BriefContent
+    path: Path
+    chart: bool
+    notes: list[str] = field(default_factory=list)
+
+
+def brief(
+    files: Iterable[PathLike] | None = None,
+    *,
+    output: PathLike,
+    as_of: date | str | None = None,
+    period: str | None = None,
+    config: Config | PathLike | None = None,
+    previous: Iterable[PathLike] | None = None,
+    regions: PathLike | None = None,
+    template: PathLike | None = None,
+    max_unzipped_mb: int = MAX_UNZIPPED_MB,
+    force: bool = False,
+    workspace: PathLike | None = None,
+) -> BriefResult:
+    """`sanlv brief`: the month's 通报 as a Word document at `output` (SPEC section 8), from
+    the same content as `report` (every figure equals the report JSON). Without `files`, in
+    a workspace: the period's accepted data, the previous closed period for the change, last
+    December's close for the change since the end of last year, and the closed months for
+    the streets in the bottom three for months running. `template`: an office's own .docx
+    template with the fields of the default one (`brief_template`)."""
+    from .content.brief import build_brief
+    from .render.brief_docx import write_brief
+
+    if output is None:
+        raise UsageError("请用 -o 指定输出的通报文件，如 -o 通报.docx。")
+    paths, prev_paths = _paths(files), _paths(previous)
+    year_end = months = None
+    if not paths:
+        ws = _open_workspace(workspace)
+        try:
+            this = _period_of(period, as_of)
+            cfg_path = config if config is not None else ws.config_path
+            check_output(output, [cfg_path, regions, template, ws.regions_path], (".docx",), force)
+            year_end, months = _record_figures(ws, this)
+        finally:
+            ws.close()
+    else:
+        check_output(output, [*paths, *prev_paths, regions, config, template], (".docx",), force)
+    rc = report(
+        paths,
+        as_of=as_of,
+        period=period,
+        config=config,
+        previous=prev_paths,
+        regions=regions,
+        checks=False,
+        max_unzipped_mb=max_unzipped_mb,
+        workspace=workspace,
+    ).content
+    content = build_brief(rc, year_end=year_end, record_months=months)
+    doc = write_brief(content, output, template)
+    return BriefResult(content, doc.path, doc.chart, [*content.notes, *doc.notes])
+
+
+def _record_figures(ws: Workspace, period: str) -> tuple[dict | None, list[tuple[str, dict]]]:
+    """From the record: the report JSON of last December (when closed) and the closed
+    months running before `period`, newest first."""
+    year_end = None
+    last_dec = f"{int(period[:4]) - 1}-12"
+    close = ws.record.current_close(last_dec)
+    if close is not None:
+        year_end = close.report
+    from .content.tracking import month_before
+
+    months = []
+    p = month_before(period)
+    while (c := ws.record.current_close(p)) is not None:  # consecutive closed months only
+        months.append((p, c.report))
+        p = month_before(p)
+    return year_end, months
+
+
+def brief_template(output: PathLike, force: bool = False) -> Path:
+    """`sanlv brief --template-init`: write the default 通报 template (with its field list)
+    for an office to restyle. An existing file is replaced only when it is sanlv's template
+    unchanged, or with `force`."""
+    from .render.brief_docx import write_template
+
+    check_output(output, [], (".docx",), force)
+    return write_template(output)
 
 
 def ledger(

@@ -188,6 +188,8 @@ def output_mark(path: str | os.PathLike) -> Mark | None:
     try:
         if suffix in (".xlsx", ".xlsm"):
             return _workbook_mark(path)
+        if suffix == ".docx":
+            return _document_mark(path)
         if suffix == ".csv":
             with path.open("rb") as fh:
                 head = fh.read(len(ISSUES_CSV_HEADER.encode()) + 8)
@@ -233,6 +235,35 @@ def _workbook_mark(path: Path) -> Mark | None:
         return Mark(kind, edited=True)
     gap = abs((times["modified"] - times["created"]).total_seconds())
     return Mark(kind, edited=gap > EDIT_TOLERANCE_SECONDS)
+
+
+def _document_mark(path: Path) -> Mark | None:
+    """A Word document sanlv wrote (the 通报, its template): its core property category is
+    "sanlv <kind> <version>" (python-docx writes no custom properties)."""
+    from defusedxml import ElementTree
+
+    with zipfile.ZipFile(path) as zf:
+        core = _part(zf, "docProps/core.xml")
+    if not core:
+        return None
+    try:
+        values = {}
+        for el in ElementTree.fromstring(core):
+            name = el.tag.rsplit("}", 1)[-1]
+            if name in ("category", "created", "modified") and el.text:
+                values[name] = el.text.strip()
+    except Exception:  # malformed or hostile XML: not a file sanlv wrote
+        return None
+    words = values.get("category", "").split()
+    if len(words) < 2 or words[0] != MARK_PROPERTY:
+        return None
+    try:
+        created = datetime.fromisoformat(values["created"])
+        modified = datetime.fromisoformat(values["modified"])
+    except (KeyError, ValueError):
+        return Mark(words[1], edited=True)
+    gap = abs((modified - created).total_seconds())
+    return Mark(words[1], edited=gap > EDIT_TOLERANCE_SECONDS)
 
 
 def mark_stamp() -> datetime:

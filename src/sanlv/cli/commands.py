@@ -230,6 +230,72 @@ def report(
 
 
 @command()
+def brief(
+    files: OptionalFiles = None,
+    period: Period = None,
+    as_of: AsOf = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="写出的通报（.docx），必填。")
+    ] = None,
+    previous: Annotated[
+        list[Path] | None,
+        typer.Option("--previous", help="上期台账文件，用于比上月的变化和整改销号；可重复给出。"),
+    ] = None,
+    config: ConfigOpt = None,
+    regions: Regions = None,
+    template: Annotated[
+        Path | None,
+        typer.Option("--template", help="本单位的通报模板（.docx，字段同默认模板）。"),
+    ] = None,
+    template_init: Annotated[
+        Path | None,
+        typer.Option(
+            "--template-init",
+            help="写出默认通报模板（.docx，末尾附字段说明），供修改红头、字体和文字后用 --template 套用。",
+        ),
+    ] = None,
+    max_unzipped_mb: MaxUnzipped = 2048,
+    force: Force = False,
+    workspace: WorkspaceOpt = None,
+    debug: Debug = False,
+) -> None:
+    """起草月度通报（Word）：总体情况、各街道排名与红榜、后三位、问题整改情况和统计口径，附图表。
+
+    数字与 sanlv report 完全一致。在工作区中可不给台账文件，取该月已接收的台账和已月结的记录
+    （可列出连续 3 个月排名后三位的街道）。"""
+
+    def body() -> int:
+        from .. import api
+
+        if template_init is not None:
+            path = api.brief_template(template_init, force=force)
+            say(f"已写出通报模板：{path}（改好后用 --template {path.name} 套用）")
+            return 0
+        if output is None:
+            raise UsageError("请用 -o 指定输出的通报文件，如 -o 通报.docx。")
+        result = api.brief(
+            files,
+            output=output,
+            as_of=as_of,
+            period=period,
+            config=config,
+            previous=previous,
+            regions=regions,
+            template=template,
+            max_unzipped_mb=max_unzipped_mb,
+            force=force,
+            workspace=workspace,
+        )
+        warn_if_future(result.content.report.as_of)
+        for note in result.notes:
+            say(f"提示：{note}")
+        say(f"通报已写入：{result.path}")
+        return 0
+
+    raise typer.Exit(run_guarded(debug, body))
+
+
+@command()
 def ledger(
     files: Files,
     output: Annotated[

@@ -104,11 +104,13 @@ def _say(f: dataclasses.Field, value: Any, section: Any) -> str:
     return f"{value} {meta['unit']}".strip()
 
 
-def describe(config: Config, as_of: datetime.date | None = None) -> list[tuple[str, str]]:
-    """The 口径 in force as (label, description) lines in Chinese, one per setting, then
-    one per target (with `as_of`, the target in force is marked)."""
+def describe(
+    config: Config, as_of: datetime.date | None = None, sections: tuple[str, ...] = SECTIONS
+) -> list[tuple[str, str]]:
+    """The 口径 in force as (label, description) lines in Chinese, one per setting of
+    `sections`, then one per target (with `as_of`, the target in force is marked)."""
     lines = [("配置文件", config.source or "未指定（使用默认口径）")]
-    for name in SECTIONS:
+    for name in sections:
         section = getattr(config, name)
         for f in dataclasses.fields(section):
             applies = f.metadata["applies"]
