@@ -120,11 +120,13 @@ def _mask(arr: pa.Array) -> pd.Series:
 
 
 def _clean(s, fold_spaces: bool = False) -> pa.Array:
-    """NFKC (where a cell has non-ASCII text), trimmed, empty -> null; with `fold_spaces`
-    inner runs of spaces and line breaks become one space. All in pyarrow kernels."""
+    """NFKC and invisible characters removed (where a cell has non-ASCII text), trimmed,
+    empty -> null; with `fold_spaces` inner runs of spaces and line breaks become one space.
+    All in pyarrow kernels."""
     a = _arrow(s)
     if not pc.all(pc.string_is_ascii(a)).as_py():
-        a = pc.utf8_normalize(a, "NFKC")
+        # zero-width spaces, BOMs, soft hyphens…: "1001\u200b" is the id 1001 (SPEC §2)
+        a = pc.replace_substring_regex(pc.utf8_normalize(a, "NFKC"), schema.INVISIBLE_CLASS, "")
     a = pc.utf8_trim_whitespace(a)
     if fold_spaces and any(
         pc.any(pc.match_substring(a, ch)).as_py() for ch in ("  ", "\n", "\t", "\r")
