@@ -78,3 +78,70 @@ def test_invisible_characters_are_removed_before_matching(tmp_path):
         if i["severity"] == "error" and i["code"] != "sheet-missing"  # no 党组织 sheet
     ]  # and no ref-missing for the committee
     assert sorted(errors) == [("id-duplicate", 8, "小区编号"), ("id-duplicate", 9, "小区编号")]
+
+
+# --- row classification -----------------------------------------------------------------------
+
+
+def test_totals_titles_and_repeated_headers_are_skipped_but_ids_make_data(tmp_path):
+    """小计/合计 labels in any column (the name column too) are totals; a title line and a
+    header repeated mid-sheet are skipped as such; a row with a valid id is a compound even
+    if its name begins with 小计 or 总计. Every row is used or skipped with its reason."""
+    title = "示例区巷口街道小区基本情况台账"
+    rows = [
+        [title],  # 1
+        HEADER,  # 2
+        _compound("1001", "甲"),  # 3
+        [None, "浦头社区小计", None, None, 100],  # 4 label in the name column
+        _compound("1002", "小计花园"),  # 5 data
+        [None],  # 6 blank
+        [title],  # 7 the title again
+        HEADER,  # 8 the header again
+        _compound("1003", "总计家园", 50),  # 9 data
+        [None, None, "巷口街道合计", None, 250],  # 10 label in the street column
+        ["合计", None, None, None, 250],  # 11 label in the id column
+        _compound("1004", "合计里"),  # 12 data
+        [None, "巷口街道总计", "巷口街道", "浦头社区", 350, "社区托管"],  # 13 a full totals row
+    ]
+    ds = load_dataset([write_xlsx(tmp_path / "a.xlsx", {"小区": rows})])
+    c = ds.compounds
+    assert c["compound_id"].tolist() == ["1001", "1002", "1003", "1004"]
+    assert c["name"].tolist() == ["甲", "小计花园", "总计家园", "合计里"]
+    assert c["_row"].tolist() == [3, 5, 9, 12]
+    skipped = _skipped(ds)
+    assert sorted(skipped) == [4, 6, 7, 8, 10, 11, 13]
+    for row in (4, 10, 11, 13):
+        assert "合计/小计行" in skipped[row], skipped[row]
+    assert "浦头社区小计" in skipped[4] and "巷口街道合计" in skipped[10]
+    assert "空行" in skipped[6]
+    assert "重复的标题行" in skipped[7] and "重复的表头行" in skipped[8]
+    assert ds.rows["read"] == ds.rows["used"] + ds.rows["skipped"] == 11
+    assert [i for i in ds.issues if i.severity == "error"] == []
+
+
+def test_repeated_two_row_header_in_a_csv(tmp_path):
+    """A CSV (no merges) whose two-row header is repeated mid-file: both header rows, the
+    lower one holding only the grouped labels, are skipped as header rows; so is the title
+    line, with a 序号 column in front."""
+    lines = [
+        "示例区巷口街道小区台账,,,,,,,",
+        "序号,小区编号,小区名称,所属区域,,户数,物业服务情况,",
+        ",,,街道,社区,,管理方式,物业服务企业",
+        "1,1001,甲,巷口街道,浦头社区,100,社区托管,",
+        "2,1002,乙,巷口街道,浦头社区,100,社区托管,",
+        "示例区巷口街道小区台账,,,,,,,",
+        "序号,小区编号,小区名称,所属区域,,户数,物业服务情况,",
+        ",,,街道,社区,,管理方式,物业服务企业",
+        "3,1003,丙,巷口街道,东园社区,100,专业物业服务,天利物业",
+        ",东园社区小计,,,,100,,",
+    ]
+    path = tmp_path / "巷口.csv"
+    path.write_bytes("\n".join(lines).encode("gb18030"))
+    ds = load_dataset([path])
+    assert ds.compounds["compound_id"].tolist() == ["1001", "1002", "1003"]
+    skipped = _skipped(ds)
+    assert sorted(skipped) == [6, 7, 8, 10]
+    assert "重复的标题行" in skipped[6]
+    assert "重复的表头行" in skipped[7] and "重复的表头行" in skipped[8]
+    assert "合计/小计行" in skipped[10]
+    assert [i for i in ds.issues if i.severity == "error"] == []
