@@ -5,11 +5,17 @@ and mixed-encoding CSVs, the same file twice, and Chinese lines instead of Engli
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import textwrap
 
+import pytest
 from typer.testing import CliRunner
 
 from sanlv.cli import app
+from sanlv.issues import InputError
 from sanlv.normalise import load_dataset
+from sanlv.read.csvfile import MAX_CELLS, MIN_COLUMNS, load_csv
 
 from .helpers import write_xlsx
 
@@ -145,3 +151,100 @@ def test_repeated_two_row_header_in_a_csv(tmp_path):
     assert "重复的表头行" in skipped[7] and "重复的表头行" in skipped[8]
     assert "合计/小计行" in skipped[10]
     assert [i for i in ds.issues if i.severity == "error"] == []
+
+
+# --- CSV: jagged rows, encodings --------------------------------------------------------------
+
+
+def test_jagged_csv_pads_nothing_beyond_the_content(tmp_path):
+    """Empty cells at the end of rows add no columns; a grid is never wider than the budget
+    allows (MAX_CELLS over the rows), so a jagged file costs what its content costs."""
+    path = tmp_path / "j.csv"
+    header = "小区编号,小区名称,街道,社区,总户数,物业管理方式"
+    body = ["1001,甲,巷口街道,浦头社区,100,社区托管" + "," * 5000]
+    body += [f"{1002 + i},乙{i},巷口街道,浦头社区,100,社区托管" for i in range(3000)]
+    path.write_text("\n".join([header, *body]), encoding="utf-8")
+    grid = load_csv(path)
+    assert len(grid.columns) == 6 and grid.n_rows == 3002
+
+    # content far to the right on one row, in a file of many rows: refused, the cell named
+    path.write_text(",".join(["x"] * 3000) + "\n" + "a\n" * 3000, encoding="utf-8")
+    assert 3000 > max(MIN_COLUMNS, MAX_CELLS // 3001)
+    with pytest.raises(InputError) as err:
+        load_csv(path)
+    assert err.value.code == "file-unreadable" and "DKJ1" in err.value.message
+
+    # the same width in a short file is read whole
+    path.write_text(",".join(["x"] * 3000) + "\n" + "a\n" * 10, encoding="utf-8")
+    grid = load_csv(path)
+    assert len(grid.columns) == 3000 and len(grid.columns) * grid.n_rows <= MAX_CELLS
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_AS is POSIX")
+def test_hostile_jagged_csv_within_bounded_memory(tmp_path):
+    """The 180 KB file of issue 12 (one 20,000-cell row plus 20,000 one-cell rows) padded to
+    a square took 2.2 GB: it now ends with one Chinese line within 1 GB of address space."""
+    path = tmp_path / "jag.csv"
+    path.write_text(",".join(["x"] * 20000) + "\n" + "a\n" * 20000, encoding="utf-8")
+    script = textwrap.dedent(
+        """
+        import resource, sys
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+        from sanlv.entry import main
+        sys.argv = ["sanlv", "validate", sys.argv[1]]
+        main()
+        """
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=600
+    )
+    assert r.returncode == 2, r.stderr[-2000:]
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "jag.csv" in lines[0] and "ACOF1" in lines[0]
+
+
+TEXT = "小区编号,小区名称,街道,社区,总户数,物业管理方式\n"
+ROW1 = "001,香格里拉·观园,巷口街道,浦头社区,120,专业物业服务\n"
+ROW2 = "002,日华里,巷口街道,浦头社区,80,社区托管\n"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param((TEXT + ROW1 + ROW2).encode("utf-8-sig"), id="utf-8-bom"),
+        pytest.param((TEXT + ROW1 + ROW2).encode("gb18030"), id="gb18030"),
+        pytest.param((TEXT + ROW1 + ROW2).encode("utf-8"), id="utf-8"),
+    ],
+)
+def test_csv_in_one_encoding_reads(tmp_path, data):
+    path = tmp_path / "小区.csv"
+    path.write_bytes(data)
+    ds = load_dataset([path])
+    assert ds.compounds["name"].tolist() == ["香格里拉·观园", "日华里"]
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        pytest.param(
+            (TEXT + ROW1).encode("utf-8") + ROW2.encode("gb18030"), 3, id="utf-8-then-gb18030"
+        ),
+        pytest.param(
+            (TEXT + ROW1).encode("gb18030") + ROW2.encode("utf-8"), 3, id="gb18030-then-utf-8"
+        ),
+        pytest.param(
+            (TEXT + ROW1).encode("utf-8-sig") + ROW2.encode("gb18030"), 3, id="bom-then-gb18030"
+        ),
+        pytest.param(TEXT.encode("gb18030") + b"\x81\x20\xff,1\n", 2, id="no-encoding"),
+    ],
+)
+def test_csv_with_mixed_encodings_is_a_file_encoding_error(tmp_path, data, line):
+    path = tmp_path / "小区.csv"
+    path.write_bytes(data)
+    with pytest.raises(InputError) as err:
+        load_dataset([path])
+    assert err.value.code == "file-encoding"
+    assert "小区.csv" in err.value.message and f"第 {line} 行" in err.value.message
+    r = runner.invoke(app, ["validate", str(path)])
+    assert r.exit_code == 2
+    assert "找不到" not in r.output and "编码" in r.output
