@@ -5,15 +5,17 @@ and mixed-encoding CSVs, the same file twice, and Chinese lines instead of Engli
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from sanlv.cli import app
-from sanlv.issues import InputError
+from sanlv.issues import CATALOGUE, InputError
 from sanlv.normalise import load_dataset
 from sanlv.read.csvfile import MAX_CELLS, MIN_COLUMNS, load_csv
 
@@ -248,3 +250,45 @@ def test_csv_with_mixed_encodings_is_a_file_encoding_error(tmp_path, data, line)
     r = runner.invoke(app, ["validate", str(path)])
     assert r.exit_code == 2
     assert "找不到" not in r.output and "编码" in r.output
+
+
+# --- the same file twice ------------------------------------------------------------------------
+
+
+def _district(path: Path) -> Path:
+    compounds = [HEADER] + [_compound(f"{1000 + i}", f"小区{i}") for i in range(30)]
+    committees = [
+        ["组织编号", "小区编号", "类型", "成立日期", "任期届满日期", "委员人数", "党员人数"]
+    ]
+    committees += [
+        [f"YWH{i:03d}", f"{1000 + i}", "业委会", "2024-01-01", "2029-01-01", 5, 1]
+        for i in range(0, 30, 2)
+    ]
+    return write_xlsx(path, {"小区": compounds, "业委会": committees})
+
+
+def test_the_same_file_twice_counts_once_with_a_warning(tmp_path):
+    assert CATALOGUE["file-duplicate"].severity == "warning"
+    one = _district(tmp_path / "街道.xlsx")
+    folder = tmp_path / "区"
+    folder.mkdir()
+    shutil.copy(one, folder / "街道.xlsx")
+    shutil.copy(one, folder / "街道 - 副本.xlsx")
+
+    def run(*args: str) -> dict:
+        r = runner.invoke(app, [*args, "--as-of", "2026-10-31", "--format", "json"])
+        assert r.exit_code in (0, 1), r.output
+        return json.loads(r.stdout)
+
+    single_v = run("validate", str(one))
+    single_r = run("report", str(one))
+    for inputs in ([str(one), str(one)], [str(folder)], [str(one), str(folder)]):
+        v = run("validate", *inputs)
+        dup = [i for i in v["issues"] if i["code"] == "file-duplicate"]
+        assert dup and all(i["severity"] == "warning" for i in dup), inputs
+        assert not [i for i in v["issues"] if i["code"] == "id-duplicate"], inputs
+        assert v["counts"]["error"] == single_v["counts"]["error"]
+        assert v["counts"]["warning"] == single_v["counts"]["warning"] + len(dup)
+        assert v["rows"] == single_v["rows"]
+        r = run("report", *inputs)
+        assert r["total"] == single_r["total"] and r["streets"] == single_r["streets"], inputs
