@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -292,3 +293,65 @@ def test_the_same_file_twice_counts_once_with_a_warning(tmp_path):
         assert v["rows"] == single_v["rows"]
         r = run("report", *inputs)
         assert r["total"] == single_r["total"] and r["streets"] == single_r["streets"], inputs
+
+
+# --- one Chinese line, no English ---------------------------------------------------------------
+
+
+def _one_chinese_line(output: str) -> str:
+    lines = [ln for ln in output.strip().splitlines() if ln.strip()]
+    assert len(lines) == 1, output
+    for english in ("Usage", "Error", "Try ", "calamine", "Xlsx", "No such", "Missing"):
+        assert english not in lines[0], lines[0]
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "--bogus", "x.xlsx"],
+        ["report", "--bogus"],
+        ["validate"],
+        ["ledger"],
+        ["diff"],
+        ["nosuchcommand"],
+        ["validate", "x.xlsx", "--as-of"],
+    ],
+)
+def test_usage_errors_are_one_chinese_line(args):
+    r = runner.invoke(app, args)
+    assert r.exit_code == 2
+    _one_chinese_line(r.output)
+
+
+def _zip(path: Path, parts: dict[str, str]) -> Path:
+    with zipfile.ZipFile(path, "w") as z:
+        for name, text in parts.items():
+            z.writestr(name, text)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "parts", "says"),
+    [
+        (
+            "word.xlsx",
+            {"[Content_Types].xml": "<Types/>", "_rels/.rels": "<r/>", "word/document.xml": "<d/>"},
+            "Word",
+        ),
+        ("slides.xlsx", {"_rels/.rels": "<r/>", "ppt/presentation.xml": "<p/>"}, "PowerPoint"),
+        (
+            "text.ods",
+            {"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": ""},
+            "odt",
+        ),
+        ("empty.xlsx", {"readme.txt": "x"}, "不是有效的Excel工作簿"),
+        ("norels.xlsx", {"_rels/.rels": "<Relationships/>"}, "已损坏或无法解析"),
+    ],
+)
+def test_other_documents_renamed_are_one_chinese_line(tmp_path, name, parts, says):
+    path = _zip(tmp_path / name, parts)
+    r = runner.invoke(app, ["validate", str(path)])
+    assert r.exit_code == 2
+    line = _one_chinese_line(r.output)
+    assert name in line and says in line
