@@ -12,7 +12,10 @@ import textwrap
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from sanlv.cli import app
@@ -20,6 +23,7 @@ from sanlv.issues import CATALOGUE, InputError
 from sanlv.normalise import load_dataset
 from sanlv.read.csvfile import MAX_CELLS, MIN_COLUMNS, load_csv
 
+from . import synth
 from .helpers import write_xlsx
 
 runner = CliRunner()
@@ -355,3 +359,52 @@ def test_other_documents_renamed_are_one_chinese_line(tmp_path, name, parts, say
     assert r.exit_code == 2
     line = _one_chinese_line(r.output)
     assert name in line and says in line
+
+
+# --- property: invisible characters change nothing ----------------------------------------------
+
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e"]
+SMALL = synth.make_district(40, seed=5)
+
+
+def _report_json(path: Path) -> dict:
+    r = runner.invoke(app, ["report", str(path), "--as-of", "2026-10-31", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    inserts=st.lists(
+        st.tuples(
+            st.integers(0, 2),
+            st.integers(1, 40),
+            st.integers(1, 14),
+            st.integers(0, 12),
+            st.sampled_from(INVISIBLE),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_invisible_characters_anywhere_change_no_figure(tmp_path, inserts):
+    """Invisible characters typed into any text cell (ids, names, streets, enumerations,
+    headers, sheet rows of every roster) leave every figure of the report as it was."""
+    clean = tmp_path / "clean.xlsx"
+    if not clean.exists():
+        synth.write_workbook(SMALL, clean)
+    want = _report_json(clean)
+    wb = openpyxl.load_workbook(clean)
+    sheets = wb.worksheets
+    for s, r, c, at, ch in inserts:
+        cell = sheets[s].cell(r, c)
+        if isinstance(cell.value, str):
+            cell.value = cell.value[:at] + ch + cell.value[at:]
+    dirty = tmp_path / "dirty.xlsx"
+    wb.save(dirty)
+    got = _report_json(dirty)
+    assert got["total"] == want["total"]
+    assert got["streets"] == want["streets"]
+    assert got["communities"] == want["communities"]
