@@ -115,6 +115,7 @@ def test_totals_titles_and_repeated_headers_are_skipped_but_ids_make_data(tmp_pa
         ["合计", None, None, None, 250],  # 11 label in the id column
         _compound("1004", "合计里"),  # 12 data
         [None, "巷口街道总计", "巷口街道", "浦头社区", 350, "社区托管"],  # 13 a full totals row
+        ["/", "/", "/", "东园社区小计", 100, "/", "/", "/"],  # 14 "/" in every blank cell
     ]
     ds = load_dataset([write_xlsx(tmp_path / "a.xlsx", {"小区": rows})])
     c = ds.compounds
@@ -122,13 +123,13 @@ def test_totals_titles_and_repeated_headers_are_skipped_but_ids_make_data(tmp_pa
     assert c["name"].tolist() == ["甲", "小计花园", "总计家园", "合计里"]
     assert c["_row"].tolist() == [3, 5, 9, 12]
     skipped = _skipped(ds)
-    assert sorted(skipped) == [4, 6, 7, 8, 10, 11, 13]
-    for row in (4, 10, 11, 13):
+    assert sorted(skipped) == [4, 6, 7, 8, 10, 11, 13, 14]
+    for row in (4, 10, 11, 13, 14):
         assert "合计/小计行" in skipped[row], skipped[row]
     assert "浦头社区小计" in skipped[4] and "巷口街道合计" in skipped[10]
     assert "空行" in skipped[6]
     assert "重复的标题行" in skipped[7] and "重复的表头行" in skipped[8]
-    assert ds.rows["read"] == ds.rows["used"] + ds.rows["skipped"] == 11
+    assert ds.rows["read"] == ds.rows["used"] + ds.rows["skipped"] == 12
     assert [i for i in ds.issues if i.severity == "error"] == []
 
 

@@ -40,7 +40,11 @@ DERIVED_SHEET_PREFIX = "待办-"
 _TOTAL_WORD = "[合小总累共][\\s\u3000]*计"
 TOTAL = f"^[\\s\u3000]*{_TOTAL_WORD}|{_TOTAL_WORD}[\\s\u3000]*[:：]?[\\s\u3000]*$"
 TOTAL_RE = re.compile(TOTAL)
-ID_RE = re.compile(r"[0-9A-Za-z\-_./#()\u4e00-\u9fff]{1,40}")
+_ID_CHARS = "[0-9A-Za-z\\-_./#()\u4e00-\u9fff]"
+ID_RE = re.compile(f"{_ID_CHARS}{{1,40}}")
+# What an id cell looks like as written (a first look, column-wise, in RE2): letters, digits
+# and -_./#() with a digit among them, spaces around.
+ID_LOOK = f"^\\s*{_ID_CHARS}*[0-9]{_ID_CHARS}*\\s*$"
 HAN_RE = re.compile(r"[\u4e00-\u9fff]")
 FOOTER_RE = re.compile(
     r"^\s*(填表人|填报人|审核人|审核|联系电话|联系人|电话|填表说明|说明|注[:：]|备注[:：]|制表|"
@@ -321,17 +325,17 @@ def _classify_rows(
     marks = _Marks.of(grid, roster, guess)
     cand = pc.less_equal(count_mapped, 2)
     id_ref = columns.get(roster.id_field)
-    label_cols = [0, 1, 2]
     if id_ref is not None:
-        id_col = pc.utf8_trim_whitespace(all_cols[id_ref.index])
-        cand = pc.or_(cand, pc.is_null(id_col))
-        cand = pc.or_(cand, pc.fill_null(pc.is_in(id_col, pa.array(marks.texts)), False))
-        label_cols.append(id_ref.index)
+        # A row whose id cell looks like an id is data (valid_id decides for the others).
+        id_col = all_cols[id_ref.index]
+        looks = pc.fill_null(pc.match_substring_regex(id_col, ID_LOOK), False)
+        cand = pc.or_(cand, pc.invert(looks))
+        trimmed = pc.utf8_trim_whitespace(id_col)
+        cand = pc.or_(cand, pc.fill_null(pc.is_in(trimmed, pa.array(marks.texts)), False))
     else:  # no id column (already an error): a totals label may stand anywhere
-        label_cols = list(range(len(all_cols)))
-    for j in sorted(set(label_cols)):
-        if j < len(all_cols) and pc.any(pc.match_substring(all_cols[j], "计")).as_py():
-            cand = pc.or_(cand, pc.fill_null(pc.match_substring_regex(all_cols[j], TOTAL), False))
+        for c in all_cols:
+            if pc.any(pc.match_substring(c, "计")).as_py():
+                cand = pc.or_(cand, pc.fill_null(pc.match_substring_regex(c, TOTAL), False))
     cand_idx = pc.indices_nonzero(cand.slice(0, last))
 
     skip: dict[int, str] = {}
