@@ -13,14 +13,16 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from sanlv import schema
 from sanlv.cli import app
 from sanlv.issues import CATALOGUE, InputError
-from sanlv.normalise import load_dataset
+from sanlv.normalise import has_invisible, load_dataset
 from sanlv.read.csvfile import MAX_CELLS, MIN_COLUMNS, load_csv
 
 from . import synth
@@ -91,6 +93,23 @@ def test_invisible_characters_are_removed_before_matching(tmp_path):
         if i["severity"] == "error" and i["code"] != "sheet-missing"  # no 党组织 sheet
     ]  # and no ref-missing for the committee
     assert sorted(errors) == [("id-duplicate", 8, "小区编号"), ("id-duplicate", 9, "小区编号")]
+
+
+def test_has_invisible_agrees_with_the_character_class():
+    """The byte scan that decides whether a column needs the replacement finds exactly the
+    characters of INVISIBLE_CLASS, alone, after a Chinese character, at the end of a slice."""
+    leads = [*range(0x80, 0xC0), *range(0x1000, 0x2000), *range(0x2000, 0x3000)]
+    leads += range(0xF000, 0x10000)
+    wrong = [
+        hex(cp)
+        for cp in leads
+        for text in (chr(cp), "中" + chr(cp))
+        if has_invisible(pa.array(["abc", text, None])) != bool(schema.INVISIBLE_RE.search(text))
+    ]
+    assert wrong == []
+    assert has_invisible(pa.array(["y", "x\u200b"]).slice(1))
+    assert not has_invisible(pa.array(["x\u200b", "y"]).slice(1))
+    assert not has_invisible(pa.array([None, None], pa.string()))
 
 
 # --- row classification -----------------------------------------------------------------------
