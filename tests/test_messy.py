@@ -464,15 +464,7 @@ def test_write_messy_district(tmp_path) -> None:
     "subtotal_names",
     [
         pytest.param(False, id="plain-names"),
-        pytest.param(
-            True,
-            id="subtotal-names",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="sanlv's reader skips a compound whose name begins with 小计/总计 as a "
-                "total row even in a standard workbook, though it has a valid id",
-            ),
-        ),
+        pytest.param(True, id="subtotal-names"),
     ],
 )
 def test_truth_agrees_with_sanlv_on_a_standard_workbook(tmp_path, subtotal_names: bool) -> None:
@@ -544,15 +536,7 @@ def _mismatches(truth: dict, report: dict) -> list:
 _READER = "sanlv's reader does not yet handle "
 CASES = [
     pytest.param((), id="classic"),
-    pytest.param(
-        ("name-subtotals",),
-        id="name-subtotals",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=_READER + "小计/合计 rows labelled in the name column (“纺织社区小计”, "
-            "“巷口街道合计”): they are read as compounds without an id",
-        ),
-    ),
+    pytest.param(("name-subtotals",), id="name-subtotals"),
     pytest.param(
         ("merged-optional",),
         id="merged-optional",
@@ -563,40 +547,10 @@ CASES = [
             "blank cells, so a tidy sheet loses them",
         ),
     ),
-    pytest.param(
-        ("repeated-title",),
-        id="repeated-title",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=_READER + "a title line repeated mid-sheet: without a 序号 column it is read "
-            "as a compound (its text in the id column)",
-        ),
-    ),
-    pytest.param(
-        ("repeated-header",),
-        id="repeated-header",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=_READER + "a title line and a two-row header repeated mid-sheet: the title "
-            "without 序号, and the lower header row of a CSV (no merges), are read as compounds",
-        ),
-    ),
-    pytest.param(
-        ("subtotal-names",),
-        id="subtotal-names",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=_READER + "a compound whose name begins with 小计/总计 but has a valid id: it "
-            "is skipped as a total, and its committees and organisations lose their reference",
-        ),
-    ),
-    pytest.param(
-        synth.FIELD_FINDINGS,
-        id="all-findings",
-        marks=pytest.mark.xfail(
-            strict=True, reason=_READER + "the field findings above (all at once)"
-        ),
-    ),
+    pytest.param(("repeated-title",), id="repeated-title"),
+    pytest.param(("repeated-header",), id="repeated-header"),
+    pytest.param(("subtotal-names",), id="subtotal-names"),
+    pytest.param(synth.FIELD_FINDINGS, id="all-findings"),
 ]
 
 

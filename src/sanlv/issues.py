@@ -47,6 +47,8 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in (
          "文件设置了打开密码，请取消密码后另存再读取。"),
     Code("file-encoding", "文件编码无法识别", ERROR, "read",
          "CSV 文件不是 UTF-8、GB18030 等支持的编码，或一个文件里混用了多种编码。"),
+    Code("file-duplicate", "重复的文件", WARNING, "read",
+         "同一个文件给了两次，或两个文件内容完全相同（SHA-256 相同），只读取一次。"),
     Code("sheet-missing", "缺少台账表", ERROR, "check",
          "输入中缺少小区、业委会或党组织三张台账之一。"),
     Code("sheet-ignored", "工作表已略过", INFO, "read",

@@ -425,6 +425,13 @@ ROSTER_BY_KEY = {r.key: r for r in ROSTERS}
 # --- normalisation of labels and lookups ------------------------------------------------
 
 _SPACE_RE = re.compile(r"\s+")
+# Invisible format characters that Word, WeChat and web pages leave in copied text: soft
+# hyphen, Mongolian vowel separator, zero-width space/non-joiner/joiner, direction marks and
+# embeddings, word joiner and invisible operators, BOM (zero-width no-break space). Removed
+# from every cell before matching (SPEC section 2). One character class, valid in Python's
+# re and in RE2 (pyarrow's regex kernels) alike.
+INVISIBLE_CLASS = "[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]"
+INVISIBLE_RE = re.compile(INVISIBLE_CLASS)
 
 
 def fold(text: object) -> str:
@@ -451,7 +458,7 @@ def norm_label(text: object) -> str:
 def _norm_label(text: str) -> str:
     # Header search folds the same few dozen labels thousands of times per file.
     s = unicodedata.normalize("NFKC", text)
-    s = _SPACE_RE.sub("", s)
+    s = _SPACE_RE.sub("", INVISIBLE_RE.sub("", s))
     s = s.replace("【", "(").replace("】", ")").replace("〔", "(").replace("〕", ")")
     s = s.strip("*＊:：")
     return s.lower()

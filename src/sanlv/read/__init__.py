@@ -16,8 +16,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
-from ..issues import InputError, Issue
+from ..issues import WARNING, InputError, Issue
 from .excel import workers
 from .files import MAX_UNZIPPED_BYTES, SUFFIXES, expand, expand_paths, load_grids, sha256_of
 from .grid import FileInfo, Grid
@@ -68,11 +69,16 @@ def read_inputs(
     tables: list[Table] = []
     files: list[FileInfo] = []
     paths, issues = expand(paths)
+    seen: dict[str, Path] = {}
     for path in paths:
+        digest = _digest(path)
+        if digest in seen:
+            issues.append(_duplicate(path, seen[digest]))
+            continue
         located = load_grids(path, max_unzipped, after=lambda g: (g.sheet, *locate_one(g)))
-        info = FileInfo(
-            str(path), path.name, sha256_of(path), path.stat().st_size, [s for s, *_ in located]
-        )
+        digest = digest or sha256_of(path)
+        seen[digest] = path
+        info = FileInfo(str(path), path.name, digest, path.stat().st_size, [s for s, *_ in located])
         files.append(info)
         found = []
         for _sheet, table, sheet_issues in located:
@@ -92,3 +98,33 @@ def read_inputs(
     if not files:
         raise InputError("file-unreadable", "没有找到要读取的台账文件。")
     return ReadResult(tables, files, issues)
+
+
+def _digest(path: Path) -> str:
+    """SHA-256 of a file that can be read ("" otherwise: the loader says why)."""
+    try:
+        return sha256_of(path) if path.is_file() else ""
+    except OSError:
+        return ""
+
+
+def _duplicate(path: Path, first: Path) -> Issue:
+    """The same file given twice, or a copy of one (SPEC section 3): read once, with a warning."""
+    try:
+        same = path.samefile(first)
+    except OSError:
+        same = False
+    if same:
+        message = f"文件 {path.name} 给了不止一次，只读取一次。"
+    else:
+        message = (
+            f"文件 {path.name} 与 {first.name} 内容完全相同（SHA-256 一致），"
+            "是同一份台账，只读取一次。"
+        )
+    return Issue(
+        "file-duplicate",
+        WARNING,
+        message,
+        path.name,
+        hint="同一份台账只需给一次；如果本应是两份不同的台账，请检查是否复制错了文件。",
+    )

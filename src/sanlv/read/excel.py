@@ -50,8 +50,8 @@ def _calamine_reason(exc: BaseException) -> tuple[str, str]:
     low = text.lower()
     if "password" in low or "encrypt" in low:
         return "file-encrypted", "设置了密码保护（已加密），请取消密码后另存再试"
-    first = text.splitlines()[0] if text else type(exc).__name__
-    return "file-unreadable", f"已损坏或无法解析（{first[:120]}）"
+    # The reader's own words are English: one Chinese line instead (SPEC section 3).
+    return "file-unreadable", "已损坏或无法解析（可能不是真正的Excel文件、文件不完整或扩展名不对）"
 
 
 def workers() -> int:

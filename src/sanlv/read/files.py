@@ -109,6 +109,7 @@ def check_zip(path: Path, max_bytes: int = MAX_UNZIPPED_BYTES) -> None:
         raise InputError(
             "file-unreadable", f"文件 {name} 已损坏，无法作为Excel文件打开（{exc}）。", name
         ) from None
+    _check_parts(path, {i.filename for i in infos})
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
     if total > max_bytes:
@@ -123,6 +124,54 @@ def check_zip(path: Path, max_bytes: int = MAX_UNZIPPED_BYTES) -> None:
             "file-unreadable",
             f"文件 {name} 的压缩比为 {total / packed:,.0f} 倍，疑似压缩炸弹，已拒绝读取"
             "（确属正常文件可用 --max-unzipped-mb 调高上限）。",
+            name,
+        )
+
+
+# Zip containers that are no workbook: Office documents renamed to .xlsx/.ods.
+_OTHER_DOCUMENTS = (
+    ("word/document.xml", "Word 文档"),
+    ("ppt/presentation.xml", "PowerPoint 演示文稿"),
+    ("visio/document.xml", "Visio 图表"),
+)
+_ODF_KINDS = {
+    "application/vnd.oasis.opendocument.text": "OpenDocument 文字文档（.odt）",
+    "application/vnd.oasis.opendocument.presentation": "OpenDocument 演示文稿（.odp）",
+}
+
+
+def _check_parts(path: Path, names: set[str]) -> None:
+    """Refuse a zip that is no workbook of its kind (a Word file renamed .xlsx), in Chinese,
+    before the Excel reader fails on it with its own words."""
+    name = path.name
+    for part, kind in _OTHER_DOCUMENTS:
+        if part in names:
+            raise InputError(
+                "file-unreadable",
+                f"文件 {name} 其实是 {kind}，不是 Excel 工作簿（扩展名被改成了 {path.suffix}），"
+                "请打开正确的台账文件。",
+                name,
+            )
+    if path.suffix.lower() == ".ods":
+        if "content.xml" in names and "mimetype" in names:
+            try:
+                with zipfile.ZipFile(path) as zf:
+                    mime = zf.read("mimetype")[:100].decode("ascii", "replace").strip()
+            except (zipfile.BadZipFile, OSError, ValueError, KeyError):
+                mime = ""
+            if mime in _ODF_KINDS:
+                raise InputError(
+                    "file-unreadable",
+                    f"文件 {name} 其实是 {_ODF_KINDS[mime]}，不是电子表格，请打开正确的台账文件。",
+                    name,
+                )
+        ok = "content.xml" in names
+    else:
+        ok = "_rels/.rels" in names  # where the reader looks for the workbook part
+    if not ok:
+        raise InputError(
+            "file-unreadable",
+            f"文件 {name} 不是有效的Excel工作簿（压缩包里没有工作簿内容，可能已损坏或扩展名不对）。",
             name,
         )
 
