@@ -553,16 +553,7 @@ CASES = [
             "“巷口街道合计”): they are read as compounds without an id",
         ),
     ),
-    pytest.param(
-        ("merged-optional",),
-        id="merged-optional",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=_READER + "merged cells over data rows in optional columns (纳入统计=否 over "
-            "three rows, 物业服务企业): merges are filled only when a required column has "
-            "blank cells, so a tidy sheet loses them",
-        ),
-    ),
+    pytest.param(("merged-optional",), id="merged-optional"),
     pytest.param(
         ("repeated-title",),
         id="repeated-title",
