@@ -21,7 +21,7 @@ import threading
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,6 +140,8 @@ class Survey:
         self.parts: dict[str, str] = {}  # sheet name -> worksheet part
         self.by_part: dict[str, zipfile.ZipInfo] = {}
         self.cells = 0  # cells the reader may allocate, over the sheets surveyed
+        self._pool: ThreadPoolExecutor | None = None
+        self._futures: dict[str, Future[SheetScan | None]] = {}
         try:
             with zipfile.ZipFile(path) as zf:
                 self.infos = zf.infolist()
@@ -302,9 +304,29 @@ class Survey:
         for part in loose - listed:
             self._check_extent("", self.sheets[part])
 
+    def start(self, sheets: list[str]) -> None:
+        """Survey the listed sheets one after another, in the reader's order, in a thread of
+        their own: the reader reads one sheet (without the interpreter's lock) while the next
+        one is surveyed."""
+        self._pool = ThreadPoolExecutor(1)
+        self._futures = {
+            s: self._pool.submit(self._survey_sheet, s) for s in sheets if s in self.parts
+        }
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self.stop = True
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
     def check_sheet(self, sheet: str) -> SheetScan | None:
-        """Survey one listed sheet's part: count, scan, refuse a used range too large for the
-        reader (a stray far cell). None for a sheet not listed (its part was surveyed)."""
+        """Wait for one listed sheet's survey: counted, scanned, refused when its used range
+        is too large for the reader (a stray far cell). None for a sheet not listed (its part
+        was surveyed with the rest)."""
+        future = self._futures.get(sheet)
+        return future.result() if future is not None else self._survey_sheet(sheet)
+
+    def _survey_sheet(self, sheet: str) -> SheetScan | None:
         part = self.parts.get(sheet)
         if part is None:
             return None
@@ -313,6 +335,8 @@ class Survey:
         if scan is None:
             scanner = _Scanner(part)
             self._inflate(self.by_part[part], scanner.feed)
+            if self.stop:  # another part failed: this one was not read to its end
+                raise InputError("file-unreadable", f"文件 {self.name} 未能读取。", self.name)
             scan = scanner.finish()
             with self.lock:
                 self.sheets[part] = scan
@@ -436,7 +460,8 @@ class _Scanner:
                 cell = _cell_at(w, m.start())
                 if cell is not None:
                     scan.far.append(cell)
-        if w.find(b"<v>#", pos, end) >= 0:
+        # "#" is rare in a sheet's XML and found by memchr: the error values all begin with it
+        if w.find(b"#", pos, end) >= 0 and w.find(b"<v>#", pos, end) >= 0:
             for m in _ERROR_RE.finditer(w, pos, end):
                 tag = _cell_before(w, m.start(), pos)
                 if tag is None:
@@ -446,8 +471,8 @@ class _Scanner:
                 if t is not None and t.group(1) == b"e" and r is not None:
                     key = (int(r.group(2)) - 1, col_index(r.group(1)))
                     scan.errors[key] = m.group(1).decode("utf-8", "replace")
-        if not self.formulas:
-            self.formulas = w.find(b"</f>", pos, end) >= 0
+        if not self.formulas:  # "f" is rare in cells without formulas: memchr first
+            self.formulas = w.find(b"f", pos, end) >= 0 and w.find(b"</f>", pos, end) >= 0
         if self.formulas:
             for rx in _UNCACHED_RES:
                 for m in rx.finditer(w, pos, end):

@@ -67,6 +67,16 @@ def load_excel(
     """Every sheet of a workbook as a grid (or what `after` makes of it). With the `survey`
     of an xlsx/xlsm, each sheet's XML is surveyed just before the reader reads it (refused
     when too large; its merged ranges and error cells kept with the grid)."""
+    if survey is None:
+        return _load_excel(path, after, None)
+    survey.start(list(survey.parts))  # the first sheet is surveyed while the reader opens
+    try:
+        return _load_excel(path, after, survey)
+    finally:
+        survey.close()
+
+
+def _load_excel(path: Path, after: Callable[[Grid], T] | None, survey: Survey | None) -> list:
     import fastexcel
 
     name = path.name
