@@ -6,8 +6,9 @@ is inflated, and the file is refused as soon as the count passes the limit (a zi
 headers declare tiny sizes). The same pass looks at each worksheet's XML for what the reader
 would hide or choke on, with plain byte searches (a part without any of it costs one search):
 
-- cells far beyond the sheet's declared dimension (one stray cell at XFD1048576 makes the
-  reader allocate rows x columns cells: gigabytes), checked against the reader's extent;
+- the used range the reader will allocate (rows x columns: one stray cell at XFD1048576 is
+  gigabytes): the declared dimension, every cell checked against it in sheets up to
+  VERIFY_BYTES, and the cells themselves placed one by one when it is absent or too large;
 - error cells (#N/A, #REF!...) and formulas without a cached value (the reader gives both as
   blank cells);
 - merged ranges.
@@ -42,6 +43,10 @@ SPARSE_BYTES_PER_ROW = 40
 SPARSE_CELLS = 2_000_000
 SPARSE_BYTES_PER_CELL = 4
 CHUNK = 1 << 20
+# Worksheets up to this size (as declared) have every cell checked against the dimension;
+# larger ones, which only Excel-like writers produce, are trusted to declare it truly (a cell
+# check costs about as much as inflating the part).
+VERIFY_BYTES = 16 * 1024**2
 LOCAL_HEADER = b"PK\x03\x04"
 SMALL_PART = 16 * 1024**2  # workbook.xml and its relations are read whole, up to this size
 
@@ -248,7 +253,7 @@ class Survey:
 
         def one(info: zipfile.ZipInfo) -> None:
             if info.filename in sheet_parts:
-                scan = _Scanner(info.filename)
+                scan = _Scanner(info.filename, info.file_size <= VERIFY_BYTES)
                 self._inflate(info, scan.feed)
                 self.sheets[info.filename] = scan.finish()
             else:
@@ -333,7 +338,7 @@ class Survey:
         with self.lock:
             scan = self.sheets.get(part)
         if scan is None:
-            scanner = _Scanner(part)
+            scanner = _Scanner(part, self.by_part[part].file_size <= VERIFY_BYTES)
             self._inflate(self.by_part[part], scanner.feed)
             if self.stop:  # another part failed: this one was not read to its end
                 raise InputError("file-unreadable", f"文件 {self.name} 未能读取。", self.name)
@@ -404,8 +409,9 @@ class _Scanner:
     last complete cell, so a cell is never cut in two; merged ranges come after the cells
     (after </sheetData>), so they are looked for only in what follows the last cell."""
 
-    def __init__(self, part: str) -> None:
+    def __init__(self, part: str, verify: bool = True) -> None:
         self.scan = SheetScan(part)
+        self.verify = verify
         self.carry = b""
         self.first = True
         self.formulas = False
@@ -452,7 +458,7 @@ class _Scanner:
                 self.far_re = _far_re(col.decode(), int(row))
             else:
                 scan.irregular = True
-        if not scan.irregular:
+        if self.verify and not scan.irregular:
             for m in self.far_re.finditer(w, pos, end):
                 if m.group(1) is None:
                     scan.irregular = True  # a cell whose r attribute is not first, or absent
