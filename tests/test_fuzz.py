@@ -161,3 +161,93 @@ def test_hostile_csv_never_breaks(tmp_path, cells, header):
         rows = json.loads(r.stdout)["rows"]
         assert rows["read"] == rows["used"] + rows["skipped"]
     writes(path, tmp_path)
+
+
+# --- what an xlsx holds beside plain values: merged ranges, error cells, far cells ----------
+
+ERRORS = ["#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!"]
+merge = st.tuples(
+    st.integers(0, 2), st.integers(1, 14), st.integers(1, 14), st.integers(0, 4), st.integers(0, 2)
+)
+error_cell = st.tuples(
+    st.integers(0, 2),
+    st.integers(2, 13),
+    st.integers(1, 14),
+    st.one_of(st.sampled_from(ERRORS), st.just("=A2+1"), st.just("=VLOOKUP(A2,Z:Z,2,0)")),
+)
+far_cell = st.tuples(
+    st.integers(0, 2),
+    st.sampled_from(["XFD1048576", "A1048576", "ZZ30000", "XFD3", "AA100", "P20", "N1000"]),
+)
+ARGS = ["--format", "json", "--as-of", "2026-10-31"]
+LIMITED = (
+    "import resource, runpy, sys; limit = int(sys.argv[1]); "
+    "resource.setrlimit(resource.RLIMIT_AS, (limit, limit)); "
+    "sys.argv = ['sanlv', *sys.argv[2:]]; runpy.run_module('sanlv', run_name='__main__')"
+)
+
+
+def _featured(path, merges, errors, far):
+    _workbook(path, [], "none", [])
+    wb = openpyxl.load_workbook(path)
+    names = [r.label for r in schema.ROSTERS]
+    for sheet_i, r, c, value in errors:
+        ws = wb[names[sheet_i]]
+        if not isinstance(ws.cell(r, c), openpyxl.cell.cell.MergedCell):
+            ws.cell(r, c).value = value  # "#N/A" is written as an error cell, "=…" uncached
+    for sheet_i, r, c, down, right in merges:
+        wb[names[sheet_i]].merge_cells(
+            start_row=r, start_column=c, end_row=r + down, end_column=c + right
+        )
+    for sheet_i, ref in far:
+        wb[names[sheet_i]][ref] = "x"
+    wb.save(path)
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    merges=st.lists(merge, max_size=4),
+    errors=st.lists(error_cell, max_size=4),
+    far=st.lists(far_cell, max_size=1),
+)
+def test_merges_error_cells_and_far_cells_never_break(tmp_path, merges, errors, far):
+    """Run in a child process with 4 GB of address space (about 1.6 GB of it reserved and
+    never used by the interpreter, Arrow and the reader): a stray far cell that got past the
+    reader's bounds fails the test instead of taking the test runner down."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "fuzz.xlsx"
+    _featured(path, merges, errors, far)
+    r = subprocess.run(
+        [sys.executable, "-c", LIMITED, str(4 * 1024**3), "validate", str(path), *ARGS],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode != 3, "internal error: " + r.stderr
+    assert r.returncode in (0, 1, 2), r.stdout + r.stderr
+    assert "Traceback" not in r.stderr
+    if r.returncode == 2:
+        assert far, r.stderr  # only a far cell is refused
+        assert "远离数据区" in r.stderr
+        return
+    data = json.loads(r.stdout)
+    assert not [i for i in data["issues"] if i["code"] == "check-failed"]
+    rows = data["rows"]
+    assert rows["read"] == rows["used"] + rows["skipped"]
+    if errors and not merges and not far:
+        # an error cell in a roster column of a data row is an error naming it
+        widths = [len(r.fields) for r in schema.ROSTERS]
+        last = {(s, row, c): v for s, row, c, v in errors}  # a later value replaces one
+        named = [
+            v
+            for (s, row, c), v in last.items()
+            if c <= widths[s] and row <= len(DISTRICT[schema.ROSTERS[s].key]) + 1
+        ]
+        if named:
+            assert r.returncode == 1
+            found = {i["value"] for i in data["issues"] if i["code"] == "value-type"}
+            assert {v for v in named if v.startswith("#")} <= found

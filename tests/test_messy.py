@@ -2,9 +2,8 @@
 back with openpyxl and csv, not with sanlv), every value still means what the generator
 made, and sanlv reads a messy district to the generator's own figures.
 
-The parts sanlv's reader cannot do yet (the field findings of SPEC section 2) are marked
-``xfail(strict=True)`` with the missing reader feature; whoever adds the feature removes
-the mark.
+Every field finding of SPEC section 2 is read to the generator's figures, one at a time and
+all at once.
 """
 
 from __future__ import annotations
@@ -533,20 +532,10 @@ def _mismatches(truth: dict, report: dict) -> list:
     return bad
 
 
-_READER = "sanlv's reader does not yet handle "
 CASES = [
     pytest.param((), id="classic"),
     pytest.param(("name-subtotals",), id="name-subtotals"),
-    pytest.param(
-        ("merged-optional",),
-        id="merged-optional",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=_READER + "merged cells over data rows in optional columns (纳入统计=否 over "
-            "three rows, 物业服务企业): merges are filled only when a required column has "
-            "blank cells, so a tidy sheet loses them",
-        ),
-    ),
+    pytest.param(("merged-optional",), id="merged-optional"),
     pytest.param(("repeated-title",), id="repeated-title"),
     pytest.param(("repeated-header",), id="repeated-header"),
     pytest.param(("subtotal-names",), id="subtotal-names"),

@@ -390,9 +390,15 @@ def normalise_table(t: Table) -> Part:
         if isinstance(col, pa.ChunkedArray):
             col = col.combine_chunks()
         n_before = len(issues)
+        errors = _error_cells(roster, f, col, rows, t.errors.get(f.key), src, issues)
+        if errors is not None:
+            col = pc.if_else(pa.array(errors), pa.scalar(None, pa.string()), col)
         frame[f.key] = _normalise_column(roster, f, col, rows, src, issues)
         if len(issues) > n_before:
-            invalid[f.key] = (_mask(pc.is_valid(col)) & frame[f.key].isna()).to_numpy()
+            unread = _mask(pc.is_valid(col)) & frame[f.key].isna()
+            if f.type == "bool" and f.default is not None:  # unread, so the default applies
+                unread = _mask(pc.is_valid(col)) & norm_bool(col)[0].isna()
+            invalid[f.key] = unread.to_numpy() | (errors if errors is not None else False)
     out = pd.DataFrame(frame) if frame else pd.DataFrame(index=range(n))
     out["_row"] = rows
     return Part(out, issues, invalid)
@@ -445,6 +451,73 @@ def build_dataset(result: ReadResult) -> Dataset:
         "skipped_by_reason": reasons,
     }
     return Dataset(tables, sources, result.files, issues, rows, invalid)
+
+
+# Excel's error values: a cell holding one is an error in any column, never a blank.
+ERROR_VALUES = (
+    "#NULL!",
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#N/A",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
+    "#FIELD!",
+    "#BLOCKED!",
+    "#CONNECT!",
+    "#UNKNOWN!",
+    "#BUSY!",
+    "#PYTHON!",
+)
+
+
+def _error_cells(
+    roster: schema.Roster,
+    f: schema.Field,
+    col: pa.Array,
+    rows: np.ndarray,
+    found: dict[int, str] | None,
+    src: Source,
+    issues: list[Issue],
+) -> np.ndarray | None:
+    """The cells of one column that hold an error value (#N/A…) or a formula without a
+    cached value (`found`, by Excel row, from the reader; error values typed as text, as in
+    a CSV saved by Excel, too): each a `value-type` error. Returns their mask, or None."""
+    typed = pc.fill_null(pc.is_in(pc.utf8_trim_whitespace(col), pa.array(ERROR_VALUES)), False)
+    if not found and not pc.any(typed).as_py():
+        return None
+    mask = typed.to_numpy(zero_copy_only=False).copy()
+    texts: dict[int, str] = {}
+    if found:
+        at = np.flatnonzero(np.isin(rows, np.fromiter(found, dtype=np.int64)))
+        for i in at:
+            texts[int(i)] = found[int(rows[i])]
+        mask[at] = True
+    default = ""
+    if f.type == "bool" and f.default is not None:
+        default = f"，本行已按默认“{'是' if f.default else '否'}”计算"
+    for i in np.flatnonzero(mask):
+        value = texts.get(int(i)) or str(col[int(i)].as_py()).strip()
+        if value.startswith("#"):
+            message = f"“{f.label}”单元格为错误值 {value}，无法读取{default}。"
+            hint = "请在 Excel 中修正产生错误的公式，或改填实际的值。"
+        else:
+            message = f"“{f.label}”单元格是没有保存计算结果的公式（{value}），无法读取{default}。"
+            hint = "请用 Excel 打开并保存一次（会计算公式并保存结果），或改填实际的值。"
+        issues.append(
+            Issue(
+                "value-type",
+                ERROR,
+                message,
+                **location(src, roster.key, int(rows[i]), f.key),
+                value=value,
+                hint=hint,
+            )
+        )
+    return mask
 
 
 def _normalise_column(
@@ -505,10 +578,13 @@ def _normalise_column(
         return values
     if f.type == "bool":
         values, bad = norm_bool(col, f.default)
+        default = ""
+        if f.default is not None:
+            default = f"，本行已按默认“{'是' if f.default else '否'}”计算"
         report(
             bad,
             "value-enum",
-            f"“{f.label}”应填“是”或“否”，“{{value}}”无法识别。",
+            f"“{f.label}”应填“是”或“否”，“{{value}}”无法识别{default}。",
             lambda v: "可选值：是、否。",
         )
         return values

@@ -5,8 +5,10 @@ A grid is one sheet as columns of strings (``None`` for empty cells), read with 
 roster a sheet holds, its header row, maps the headers through the aliases and classifies
 every row below the header as data or skipped-with-reason.
 
-    files.py    which files, fingerprints, container checks, dispatch
-    excel.py    xlsx/xlsm/xls/ods -> grids (fastexcel, threads, merged ranges)
+    files.py    which files, fingerprints, dispatch
+    container.py  zip containers: real inflated sizes, worksheets scanned (far cells,
+                error cells, formulas without a value, merged ranges) before the reader
+    excel.py    xlsx/xlsm/xls/ods -> grids (fastexcel, threads; error cells put back)
     csvfile.py  csv -> grid
     locate.py   grid -> roster table (header, columns, row classification)
 """

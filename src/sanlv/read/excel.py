@@ -1,20 +1,20 @@
 """Excel-family files (xlsx, xlsm, xls, ods) -> grids, with fastexcel (Rust calamine):
-every sheet in its own thread, every cell as text; merged ranges read from the XML on demand."""
+every sheet in its own thread, every cell as text; merged ranges and error cells come from the
+container's scan (container.py)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import re
 import sys
 import threading
-import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
 from ..issues import InputError
+from .container import Survey
 from .grid import Grid, as_string
 
 T = TypeVar("T")
@@ -59,7 +59,24 @@ def workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def load_excel(path: Path, after: Callable[[Grid], T] | None = None) -> list:
+def load_excel(
+    path: Path,
+    after: Callable[[Grid], T] | None = None,
+    survey: Survey | None = None,
+) -> list:
+    """Every sheet of a workbook as a grid (or what `after` makes of it). With the `survey`
+    of an xlsx/xlsm, each sheet's XML is surveyed just before the reader reads it (refused
+    when too large; its merged ranges and error cells kept with the grid)."""
+    if survey is None:
+        return _load_excel(path, after, None)
+    survey.start(list(survey.parts))  # the first sheet is surveyed while the reader opens
+    try:
+        return _load_excel(path, after, survey)
+    finally:
+        survey.close()
+
+
+def _load_excel(path: Path, after: Callable[[Grid], T] | None, survey: Survey | None) -> list:
     import fastexcel
 
     name = path.name
@@ -71,13 +88,16 @@ def load_excel(path: Path, after: Callable[[Grid], T] | None = None) -> list:
         _reraise_control(exc)
         code, why = _calamine_reason(exc)
         raise InputError(code, f"文件 {name} {why}。", name) from None
-    merges = _MergeCache(path) if path.suffix.lower() in (".xlsx", ".xlsm") else None
     # A reader is not shareable across threads: each worker thread opens its own (opening is
     # lazy and cheap for xlsx); the first sheet is read on the reader already open.
     local = threading.local()
 
     def load(idx: int):
         sheet = sheet_names[idx]
+        try:
+            scan = survey.check_sheet(sheet) if survey is not None else None
+        except InputError as exc:
+            return exc
         try:
             own = reader if idx == 0 else getattr(local, "reader", None)
             if own is None:
@@ -89,8 +109,11 @@ def load_excel(path: Path, after: Callable[[Grid], T] | None = None) -> list:
         except BaseException as exc:  # pyo3 PanicException is no Exception subclass
             return exc  # the file's fault: turned into an InputError below
         cols = [as_string(batch.column(i)) for i in range(batch.num_columns)]
-        of = (lambda sheet=sheet: merges.get(sheet)) if merges is not None else None
-        grid = Grid(name, sheet, cols, offset, hidden, of)
+        grid = Grid(name, sheet, cols, offset, hidden)
+        if scan is not None:
+            grid.merges = scan.merges
+            if scan.errors:
+                _show_errors(grid, scan.errors)
         return after(grid) if after else grid
 
     with _rust_panics_quiet():
@@ -100,6 +123,8 @@ def load_excel(path: Path, after: Callable[[Grid], T] | None = None) -> list:
         else:
             results = [load(i) for i in range(len(sheet_names))]
     for sheet, res in zip(sheet_names, results, strict=True):
+        if isinstance(res, InputError):
+            raise res
         if isinstance(res, BaseException):
             _reraise_control(res)
             code, why = _calamine_reason(res)
@@ -107,60 +132,30 @@ def load_excel(path: Path, after: Callable[[Grid], T] | None = None) -> list:
     return results
 
 
-_MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+def _show_errors(grid: Grid, errors: dict[tuple[int, int], str]) -> None:
+    """Put the error cells the reader gave as empty back into the grid, as their text ("#N/A",
+    "=A1*2"), so that their rows are not blank; `grid.errors` says which cells they are."""
+    import pyarrow as pa
 
-
-def _col_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n - 1
-
-
-class _MergeCache:
-    """The merged ranges of a workbook, scanned from its XML once, on first use."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.by_sheet: dict[str, list[tuple[int, int, int, int]]] | None = None
-
-    def get(self, sheet: str) -> list[tuple[int, int, int, int]]:
-        if self.by_sheet is None:
-            self.by_sheet = _xlsx_merges(self.path)
-        return self.by_sheet.get(sheet, [])
-
-
-def _xlsx_merges(path: Path) -> dict[str, list[tuple[int, int, int, int]]]:
-    """Merged ranges of every sheet, read from the workbook's XML (no cell parsing)."""
-    from defusedxml import ElementTree
-
-    out: dict[str, list[tuple[int, int, int, int]]] = {}
-    try:
-        with zipfile.ZipFile(path) as zf:
-            rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-            targets = {r.get("Id"): r.get("Target", "") for r in rels}
-            book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-            ns_r = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-            for sh in book.iter():
-                if not sh.tag.endswith("}sheet"):
-                    continue
-                target = targets.get(sh.get(ns_r), "")
-                part = target.lstrip("/") if target.startswith("/") else "xl/" + target
-                if part not in zf.namelist():
-                    continue
-                found = []
-                tail = b""
-                with zf.open(part) as fh:
-                    for chunk in iter(lambda: fh.read(1 << 22), b""):
-                        buf = tail + chunk
-                        tail = buf[-200:]
-                        if b"mergeCell " not in buf:
-                            continue
-                        for m in _MERGE_RE.finditer(buf):
-                            a, r1, b, r2 = m.groups()
-                            found.append((int(r1) - 1, _col_index(a), int(r2) - 1, _col_index(b)))
-                # A match in the overlap may be seen twice.
-                out[sh.get("name", "")] = sorted(set(found))
-    except Exception:  # merges are a convenience: a workbook that hides them still reads
-        return {}
-    return out
+    first = min(c for _r, c in errors)
+    last = max(c for _r, c in errors)
+    rows = max(grid.n_rows, max(r for r, _c in errors) + 1)
+    if not grid.columns:
+        grid.col_offset = first
+    lead = max(0, grid.col_offset - first)
+    cols = [pa.nulls(0, pa.string())] * lead + list(grid.columns)
+    grid.col_offset -= lead
+    cols += [pa.nulls(0, pa.string())] * max(0, last + 1 - grid.col_offset - len(cols))
+    by_col: dict[int, dict[int, str]] = {}
+    for (r, c), text in errors.items():
+        by_col.setdefault(c - grid.col_offset, {})[r] = text
+    for j, col in enumerate(cols):
+        if j in by_col:
+            vals = col.to_pylist() + [None] * (rows - len(col))
+            for r, text in by_col[j].items():
+                vals[r] = text
+            cols[j] = pa.array(vals, pa.string())
+        elif len(col) < rows:
+            cols[j] = pa.concat_arrays([col, pa.nulls(rows - len(col), pa.string())])
+    grid.columns = cols
+    grid.errors = errors

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -16,8 +15,11 @@ class Grid:
     columns: list[pa.Array]  # string arrays, all of n_rows, index 0 = Excel row 1
     col_offset: int = 0  # absolute index of columns[0] (0 = column A)
     hidden: bool = False
-    # 0-based (r1, c1, r2, c2) merged ranges; read only when needed (see _fill_merged_down).
-    merges_of: Callable[[], list[tuple[int, int, int, int]]] | None = None
+    # 0-based (r1, c1, r2, c2) merged ranges (xlsx/xlsm)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # 0-based (row, absolute column) -> an error value ("#N/A") or a formula without a cached
+    # value ("=A1*2"): cells the reader gives as empty (xlsx/xlsm)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
 
     @property
     def n_rows(self) -> int:

@@ -71,6 +71,8 @@ class Table:
     data: dict[str, pa.Array]  # field key -> raw strings of the used rows
     rows: pa.Array  # Excel row numbers of the used rows (int32)
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (Excel row, reason)
+    # field key -> {Excel row: error value ("#N/A") or formula without a cached value}
+    errors: dict[str, dict[int, str]] = field(default_factory=dict)
     prepared: Any = None  # what read_inputs' `prepare` made of it (normalise.Part)
 
 
@@ -311,8 +313,8 @@ def _classify_rows(
     )
     if n <= 0:
         return table
-    required = [c.index for k, c in columns.items() if roster.field(k).required]
-    all_cols = [c.slice(start) for c in _fill_merged_down(grid, start, required)]
+    filled, errors = _fill_merged(grid, start) if grid.merges or grid.errors else (grid.columns, {})
+    all_cols = [c.slice(start) for c in filled]
     filled_any = [_nonempty(c) for c in all_cols]
     filled_mapped = [filled_any[c.index] for c in columns.values()] or [pa.array([False] * n)]
     count_mapped = _sum_masks(filled_mapped)
@@ -370,6 +372,12 @@ def _classify_rows(
     table.skipped = sorted((start + i + 1, why) for i, why in skip.items() if i < last)
     table.rows = pc.filter(pa.array(np.arange(start + 1, start + last + 1, dtype=np.int32)), mask)
     table.data = {k: pc.filter(all_cols[c.index].slice(0, last), mask) for k, c in columns.items()}
+    if errors:
+        at = {c.index: k for k, c in columns.items()}
+        for (r, j), text in errors.items():
+            i = r - start
+            if j in at and 0 <= i < last and used[i]:
+                table.errors.setdefault(at[j], {})[r + 1] = text
     return table
 
 
@@ -454,29 +462,33 @@ def valid_id(text: str) -> bool:
     return any("0" <= ch <= "9" for ch in t) and len(HAN_RE.findall(t)) <= 4
 
 
-def _fill_merged_down(grid: Grid, start: int, required: list[int]) -> list[pa.Array]:
-    """Copy the value of a vertically merged range (e.g. 街道 merged over a street's rows)
-    into every row it spans, below the header.
-
-    The merges are looked up only when a required column has empty cells below the header
-    (a merged range leaves all but its first cell empty): a full table never pays for it."""
+def _fill_merged(grid: Grid, start: int) -> tuple[list[pa.Array], dict[tuple[int, int], str]]:
+    """Give the value of a merged range spanning several rows below the header to every row
+    it covers, in every column (纳入统计=否 merged over three rows is 否 in each of them), and
+    the grid's error cells with it. A range gives its value down its first column, where
+    Excel keeps it: a title, note or footer merged across the table stays one cell wide, so
+    that the row is still seen as such. Returns the columns and the error cells (0-based row,
+    position in grid.columns)."""
     columns = list(grid.columns)
-    if grid.merges_of is None or not any(
-        columns[j].slice(start).null_count for j in required if j < len(columns)
-    ):
-        return columns
+    errors = {(r, c - grid.col_offset): text for (r, c), text in grid.errors.items()}
     edits: dict[int, list] = {}
-    for r1, c1, r2, _c2 in grid.merges_of():
+    last = grid.n_rows - 1
+    for r1, c1, r2, _c2 in grid.merges:
         j = c1 - grid.col_offset
-        if r2 <= r1 or r1 < start or not 0 <= j < len(columns) or r2 >= grid.n_rows:
+        if r2 <= r1 or r1 < start or not 0 <= j < len(columns) or r1 > last:
             continue
-        vals = edits.setdefault(j, columns[j].to_pylist())
-        for r in range(r1 + 1, r2 + 1):
+        vals = edits.get(j)
+        if vals is None:
+            vals = edits[j] = columns[j].to_pylist()
+        err = errors.get((r1, j))
+        for r in range(r1 + 1, min(r2, last) + 1):
             if vals[r] is None:
                 vals[r] = vals[r1]
+                if err is not None:
+                    errors[(r, j)] = err
     for j, vals in edits.items():
         columns[j] = pa.array(vals, pa.string())
-    return columns
+    return columns, errors
 
 
 def _sum_masks(masks: list[pa.Array]) -> pa.Array:

@@ -22,6 +22,7 @@ from ..compute import Computation
 from ..content.ledger import (
     COMPOUND_DERIVED,
     DERIVED_WIDTHS,
+    H_REASON,
     H_STATE,
     LedgerResult,
     compound_status,
@@ -126,6 +127,19 @@ def _roster_columns(
     return headers, kinds, cols, widths
 
 
+def _with_defaults(ds: Dataset, reason: pd.Series) -> pd.Series:
+    """未计入原因 saying which bool cells could not be read and the default applied in their
+    place (纳入统计 #N/A -> counted as 是, named here and reported as an error)."""
+    out = reason.astype(object).where(reason.notna(), "").to_numpy(dtype=object, copy=True)
+    for f in schema.COMPOUNDS.fields:
+        bad = ds.invalid.get((schema.COMPOUNDS.key, f.key))
+        if f.type != "bool" or f.default is None or bad is None or not bad.any():
+            continue
+        note = f"{f.label}无法识别，已按默认“{'是' if f.default else '否'}”计"
+        out[bad] = [f"{note}；{r}" if r else note for r in out[bad]]
+    return pd.Series(out, index=reason.index)
+
+
 def write_ledger(
     ds: Dataset,
     comp: Computation,
@@ -183,6 +197,7 @@ def write_ledger(
                     for cid, v in zip(df["compound_id"].tolist(), cols[at], strict=True)
                 ]
                 derived = status.reindex(df["compound_id"])
+                derived[H_REASON] = _with_defaults(ds, derived[H_REASON])
                 extra = list(COMPOUND_DERIVED)
                 for h in extra:
                     cols.append(derived[h].astype(object).where(derived[h].notna(), None).tolist())
