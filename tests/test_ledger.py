@@ -168,3 +168,22 @@ def test_report_and_ledger_say_the_same_todos_in_the_same_words(tmp_path):
                 tuple(v or None for v in r) for r in sheet[2:]
             ]
     assert from_report and from_report == {k: v for k, v in from_ledger.items() if v}
+
+
+def test_columns_written_typed_and_empty_cells_left_empty(tmp_path):
+    """The column writer: text stays text (also "=1+1" and "0"), numbers and dates are
+    numbers, None and "" leave the cell empty, 0 is written."""
+    from sanlv.render.ledger_xlsx import _DATE, _NUM, _STR, _write_rows
+    from sanlv.render.workbook import workbook
+
+    out = tmp_path / "w.xlsx"
+    with workbook(out, kind="ledger", title="t") as book:
+        ws = book.sheet("s").ws
+        date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
+        cols = [["=1+1", "", None, "0"], [0, None, 3, 4], [46000.0, None, None, 1.0]]
+        assert _write_rows(ws, 1, [_STR, _NUM, _DATE], cols, date_fmt) == 4
+    ws = openpyxl.load_workbook(out)["s"]
+    got = [[(c.value, c.data_type) for c in row] for row in ws.iter_rows(min_row=2, max_col=3)]
+    assert [row[0] for row in got] == [("=1+1", "s"), (None, "n"), (None, "n"), ("0", "s")]
+    assert [row[1] for row in got] == [(0, "n"), (None, "n"), (3, "n"), (4, "n")]
+    assert ws["C2"].is_date and ws["C2"].number_format == "yyyy-mm-dd" and ws["C3"].value is None

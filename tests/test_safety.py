@@ -388,7 +388,7 @@ def test_xlsxwriter_and_openpyxl_temporary_files_stay_in_the_scratch(tmp_path, m
     monkeypatch.setattr(_writer, "create_temporary_file", spy_openpyxl)
     out = tmp_path / "out"
     out.mkdir()
-    assert run("ledger", data, "-o", out / "l.xlsx").exit_code == 0  # constant memory
+    assert run("ledger", data, "-o", out / "l.xlsx").exit_code == 0  # xlsxwriter
     assert run("report", data, "-o", out / "r.xlsx").exit_code == 0
     assert run("validate", data, "--annotate", out / "a.xlsx").exit_code in (0, 1)  # openpyxl
     assert len(seen) > 10 and any(p.endswith(".openpyxl") or "openpyxl." in p for p in seen)

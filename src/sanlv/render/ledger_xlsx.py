@@ -6,8 +6,11 @@ after the canonical ones, then one to-do sheet per street (the report's to-do li
 words and order). The derived columns and the to-do sheets are skipped by the reader, so the
 ledger is itself valid input and gives the same rates as the original files.
 
-Written in constant-memory mode: values are converted column by column, then written row by
-row with the typed write methods (no per-cell type dispatch).
+Values are converted column by column and written column by column with the typed write
+methods (no per-cell type dispatch). Not in constant-memory mode: the many repeated texts
+(streets, communities, states) go once into the shared-string table instead of being written
+out, escaped, in every cell (about a third less time for 1.5 times the peak memory at 100k
+compounds).
 """
 
 from __future__ import annotations
@@ -92,21 +95,23 @@ def _column(f: schema.Field, s: pd.Series) -> tuple[int, list]:
 
 
 def _write_rows(ws, start: int, kinds: list[int], columns: list[list], date_fmt) -> int:
-    """Write the columns row by row from Excel row `start` (0-based); returns rows written."""
-    write_s, write_n = ws.write_string, ws.write_number
-    r = start - 1
-    for r, vals in enumerate(zip(*columns, strict=True), start=start):
-        for c, v in enumerate(vals):
-            if v is None or v == "":
-                continue
-            k = kinds[c]
-            if k == _STR:
-                write_s(r, c, v)
-            elif k == _NUM:
-                write_n(r, c, v)
-            else:
-                write_n(r, c, v, date_fmt)
-    return r - start + 1
+    """Write the columns from Excel row `start` (0-based), one column at a time with its one
+    typed write method (empty cells are not written); returns the rows written."""
+    n = len(columns[0]) if columns else 0
+    if any(len(values) != n for values in columns):
+        raise ValueError("ledger columns of different lengths")
+    for c, (kind, values) in enumerate(zip(kinds, columns, strict=True)):
+        if kind == _STR:
+            write_s = ws.write_string
+            for r, v in enumerate(values, start=start):
+                if v is not None and v != "":  # empty cells stay empty
+                    write_s(r, c, v)
+            continue
+        write_n, fmt = ws.write_number, (date_fmt if kind == _DATE else None)
+        for r, v in enumerate(values, start=start):
+            if v is not None:
+                write_n(r, c, v, fmt)
+    return n
 
 
 def _roster_columns(
@@ -170,7 +175,6 @@ def write_ledger(
         kind="ledger",
         title=title,
         comments=f"统计截止 {comp.as_of.isoformat()}",
-        constant_memory=True,
     ) as book:
         head = book.add_format(
             {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}
@@ -223,10 +227,13 @@ def write_ledger(
             ws.autofilter(0, 0, max(n, 1), len(headers) + len(extra) - 1)
             result.rows[roster.label] = n
 
-        by_street = dict(iter(todo.groupby(["district", "street"], sort=False)))
+        # each column as a list once, and each street's rows by position (no frame per street)
+        by_street = todo.groupby(["district", "street"], sort=False).indices if len(todo) else {}
+        columns = {k: todo[k].tolist() for k in todo_cols}
+        kinds = [_NUM if k == "months_open" else _STR for k in todo_cols]
         for place, label in zip(places, labels, strict=True):
-            items = by_street.get(place, todo.iloc[:0])
-            heading = f"{label} 待办事项（统计截止 {comp.as_of.isoformat()}，共 {len(items)} 项）"
+            rows = by_street.get(place, ())
+            heading = f"{label} 待办事项（统计截止 {comp.as_of.isoformat()}，共 {len(rows)} 项）"
             ws = book.sheet(names[label], heading).ws
             for c, key in enumerate(todo_cols):
                 ws.set_column(c, c, TODO_WIDTHS.get(key, 12), wrap)
@@ -235,11 +242,10 @@ def write_ledger(
             ws.write_string(0, 0, heading, title_fmt)
             for c, key in enumerate(todo_cols):
                 ws.write_string(1, c, TODO_COLUMNS[key], head)
-            if items.empty:
+            if not len(rows):
                 ws.write_string(2, 0, "无待办事项")
             else:
-                cols = [items[k].tolist() for k in todo_cols]
-                kinds = [_NUM if k == "months_open" else _STR for k in todo_cols]
+                cols = [[columns[k][i] for i in rows] for k in todo_cols]
                 _write_rows(ws, 2, kinds, cols, date_fmt)
-            result.todo[label] = len(items)
+            result.todo[label] = len(rows)
     return result
