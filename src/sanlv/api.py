@@ -11,16 +11,40 @@ Results never print. Bad input (an unreadable file, a bad option value, a bad co
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config import Config, load_config
-from .dates import month_ends, parse_period, period_of, previous_month_end, resolve_as_of
-from .issues import CATALOGUE, Code, InputError, UsageError
+from .api_common import (
+    MAX_UNZIPPED_MB,
+    PathLike,
+    _config,
+    _input_files,
+    _limit,
+    _paths,
+    check_output,
+    load,
+)
+from .api_workspace import (
+    CloseResult,
+    StatusOutcome,
+    _open_workspace,
+    _period_of,
+    _record_figures,
+    _trend_from_workspace,
+    close,
+    expand,
+    init,
+    receive,
+    reopen,
+    status,
+    workspace_content,
+)
+from .config import Config
+from .dates import month_ends, parse_period, previous_month_end, resolve_as_of
+from .issues import CATALOGUE, Code, UsageError
 from .write import atomic_output, guard_output, same_file
 
 if TYPE_CHECKING:
@@ -28,77 +52,37 @@ if TYPE_CHECKING:
     from .content.ledger import LedgerResult
     from .content.report import ReportContent
     from .diff import DiffResult
-    from .normalise import Dataset
     from .trend import TrendResult
     from .validate import ValidationResult
-    from .workspace import PeriodData, ReceiveResult, StatusResult, Workspace
 
-PathLike = str | os.PathLike
-MAX_UNZIPPED_MB = 2048
 MAX_MONTHS = 120
 
-
-# --- shared argument handling -------------------------------------------------------------
-
-
-def _config(config: Config | PathLike | None) -> Config:
-    if config is None or isinstance(config, Config):
-        return config or Config()
-    return load_config(config)
-
-
-def _paths(files: Iterable[PathLike] | None) -> list[Path]:
-    return [Path(f) for f in (files or [])]
-
-
-def _limit(max_unzipped_mb: int) -> int:
-    if max_unzipped_mb <= 0:
-        raise UsageError("--max-unzipped-mb 应为正整数。")
-    return max_unzipped_mb * 1024**2
-
-
-def check_output(
-    output: PathLike | None,
-    inputs: Iterable[PathLike | Config | None],
-    suffixes: tuple[str, ...],
-    force: bool = False,
-) -> None:
-    """Refuse an output with the wrong suffix, one that is any of the inputs (folders
-    expanded as the reader expands them; same file by path, symlink or hard link), and an
-    existing file that sanlv did not write, unless `force` (SPEC section 3)."""
-    if output is None:
-        return
-    output = Path(output)
-    if output.suffix.lower() not in suffixes:
-        raise UsageError(f"输出文件 {output.name} 的扩展名应为 {'、'.join(suffixes)}。")
-    guard_output(output, _input_files(inputs), force)
-
-
-def _input_files(inputs: Iterable[PathLike | Config | None]) -> list[Path]:
-    """Every file a command reads: the files of input folders as the reader finds them, and
-    the other files given (--previous, --against, --snapshot, --regions, --config)."""
-    paths = [Path(p) for p in inputs if p is not None and not isinstance(p, Config)]
-    if not paths:
-        return []
-    from .read.files import expand_paths
-
-    return expand_paths(paths)
-
-
-def load(
-    files: Iterable[PathLike], max_unzipped_mb: int = MAX_UNZIPPED_MB, which: str = ""
-) -> Dataset:
-    """Read and normalise rosters that must include compounds (the rates need them)."""
-    from .normalise import load_dataset
-
-    ds = load_dataset(_paths(files), _limit(max_unzipped_mb))
-    if not any(s.roster == "compounds" for s in ds.sources):
-        names = "、".join(f.name for f in ds.files) or "输入"
-        raise InputError(
-            "sheet-missing",
-            f"{which}{names} 中没有找到小区台账（工作表“小区”或带“小区编号”等表头的表），无法统计三率。",
-        )
-    return ds
+__all__ = [
+    "MAX_UNZIPPED_MB",
+    "BriefResult",
+    "CloseResult",
+    "ReportResult",
+    "StatusOutcome",
+    "brief",
+    "brief_template",
+    "check_output",
+    "close",
+    "codes",
+    "config_init",
+    "diff",
+    "expand",
+    "init",
+    "ledger",
+    "load",
+    "receive",
+    "reopen",
+    "report",
+    "status",
+    "template",
+    "trend",
+    "validate",
+    "workspace_content",
+]
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -308,24 +292,6 @@ def brief(
     return BriefResult(content, doc.path, doc.chart, [*content.notes, *doc.notes])
 
 
-def _record_figures(ws: Workspace, period: str) -> tuple[dict | None, list[tuple[str, dict]]]:
-    """From the record: the report JSON of last December (when closed) and the closed
-    months running before `period`, newest first."""
-    year_end = None
-    last_dec = f"{int(period[:4]) - 1}-12"
-    close = ws.record.current_close(last_dec)
-    if close is not None:
-        year_end = close.report
-    from .content.tracking import month_before
-
-    months = []
-    p = month_before(period)
-    while (c := ws.record.current_close(p)) is not None:  # consecutive closed months only
-        months.append((p, c.report))
-        p = month_before(p)
-    return year_end, months
-
-
 def brief_template(output: PathLike, force: bool = False) -> Path:
     """`sanlv brief --template-init`: write the default 通报 template (with its field list)
     for an office to restyle. An existing file is replaced only when it is sanlv's template
@@ -515,207 +481,3 @@ def _is_default_config(path: Path) -> bool:
         return parse_config(text, str(path)) == Config()
     except ConfigError:
         return False
-
-
-def _trend_from_workspace(from_: str | None, to: str | None, workspace: PathLike | None):
-    """The official rates of the workspace's closed periods from `from_` to `to`."""
-    from .trend import trend_from_record
-
-    ws = _open_workspace(workspace)
-    try:
-        first = period_of(parse_period(from_, "--from")) if from_ else "0000-00"
-        last = period_of(parse_period(to, "--to")) if to else "9999-99"
-        periods = [p for p in ws.record.closed_periods() if first <= p <= last]
-        if not periods:
-            raise UsageError("工作区中这段时间没有已月结的月份（sanlv close 之后才有正式数字）。")
-        closes = [(p, c.report) for p in periods if (c := ws.record.current_close(p))]
-        return trend_from_record(closes, ws.config())
-    finally:
-        ws.close()
-
-
-# --- the workspace (SPEC section 7) --------------------------------------------------------
-
-
-def _open_workspace(workspace: PathLike | None) -> Workspace:
-    from .workspace import Workspace
-
-    return Workspace.open(workspace)
-
-
-def _period_of(period: str | None, as_of: date | str | None) -> str:
-    if period is None:
-        if as_of is not None:
-            raise UsageError("在工作区中请用 --period YYYY-MM 指定月份（而不是 --as-of）。")
-        raise UsageError("请用 --period 指定月份，如 --period 2026-10。")
-    return period_of(parse_period(period))
-
-
-def workspace_content(
-    ws: Workspace,
-    period: str,
-    include_personal: bool = False,
-    max_unzipped_mb: int = MAX_UNZIPPED_MB,
-) -> ReportContent:
-    """The report content of a period from the workspace: its accepted data, the expected
-    streets without it (未报送), the previous closed period's figures and the closed periods'
-    to-dos (整改销号)."""
-    return _workspace_report(ws, period, include_personal, max_unzipped_mb)[0]
-
-
-def _workspace_report(
-    ws: Workspace, period: str, include_personal: bool, max_unzipped_mb: int
-) -> tuple[ReportContent, PeriodData]:
-    """The report content of a period from the workspace, and the period's data it came from
-    (read once)."""
-    from .compute import compute
-    from .content.report import ReportContent
-    from .workspace import history, month_end_of, period_data, previous_close
-
-    data = period_data(ws, period, _limit(max_unzipped_mb))
-    comp = compute(data.dataset, ws.config(), month_end_of(period))
-    before = previous_close(ws, period)
-    content = ReportContent(
-        comp,
-        data.dataset,
-        include_personal=include_personal,
-        unreported=data.unreported,
-        history=history(ws, period),
-        previous_figures=before.report if before is not None else None,
-    )
-    return content, data
-
-
-def init(folder: PathLike = ".", *, regions: PathLike | None = None) -> Path:
-    """`sanlv init`: create a workspace (never touches an existing one)."""
-    from .workspace import init as create
-
-    return create(folder, regions)
-
-
-def receive(
-    files: Iterable[PathLike],
-    *,
-    period: str,
-    force: bool = False,
-    workspace: PathLike | None = None,
-    max_unzipped_mb: int = MAX_UNZIPPED_MB,
-) -> ReceiveResult:
-    """`sanlv receive`: 报送登记 of each file for the period (SPEC section 7)."""
-    from .workspace import receive as take
-
-    paths = _paths(files)
-    if not paths:
-        raise UsageError("请给出要登记的台账文件。")
-    ws = _open_workspace(workspace)
-    try:
-        return take(ws, expand(paths), period, force, _limit(max_unzipped_mb))
-    finally:
-        ws.close()
-
-
-def expand(paths: list[Path]) -> list[Path]:
-    """Files as given; a folder stands for the roster files in it."""
-    from .read import expand_paths
-
-    return list(expand_paths(paths))
-
-
-@dataclass
-class StatusOutcome:
-    result: StatusResult
-    written: list[Path] = field(default_factory=list)
-
-    def to_json(self) -> dict:
-        return self.result.to_json()
-
-
-def status(
-    *,
-    period: str,
-    output: PathLike | None = None,
-    force: bool = False,
-    workspace: PathLike | None = None,
-) -> StatusOutcome:
-    """`sanlv status`: 报送情况 of every expected street and the 催报 list."""
-    from .workspace import status as collect
-
-    ws = _open_workspace(workspace)
-    try:
-        check_output(output, [ws.regions_path, ws.config_path], (".xlsx",), force)
-        out = StatusOutcome(collect(ws, period))
-        if output is not None:
-            from .render.status_xlsx import write_status
-
-            write_status(out.result, output)
-            out.written.append(Path(output))
-        return out
-    finally:
-        ws.close()
-
-
-@dataclass
-class CloseResult:
-    period: str
-    content: ReportContent
-    missing: list[tuple[str, str]]
-    files: list[dict]
-
-    def to_json(self) -> dict:
-        return {
-            "period": self.period,
-            "closed": True,
-            "missing": [{"district": d, "street": s} for d, s in self.missing],
-            "files": self.files,
-            "report": self.content.to_json(),
-        }
-
-
-def close(
-    *,
-    period: str,
-    allow_missing: bool = False,
-    workspace: PathLike | None = None,
-    max_unzipped_mb: int = MAX_UNZIPPED_MB,
-) -> CloseResult:
-    """`sanlv close`: 月结 — freeze the period's figures, to-dos, 口径 and files."""
-    from .workspace import config_text
-
-    ws = _open_workspace(workspace)
-    try:
-        period = _period_of(period, None)
-        if ws.record.is_closed(period):
-            raise UsageError(f"{period} 已经月结；如需重新月结，请先 sanlv reopen 并写明原因。")
-        rc, data = _workspace_report(ws, period, False, max_unzipped_mb)
-        missing = list(rc.unreported or [])
-        if missing and not allow_missing:
-            names = "、".join(d + s for d, s in missing)
-            raise UsageError(
-                f"还有 {len(missing)} 个街道没有合格的台账：{names}。"
-                "请催报，或加 --allow-missing 在缺报的情况下月结。"
-            )
-        report = rc.to_json()
-        files = [{"name": s.file_name, "sha256": s.sha256} for s in data.submissions]
-        with ws.record.transaction():
-            ws.record.add_close(
-                period, report, config_text(ws), files, sorted(rc.places()), report["todos"]
-            )
-        return CloseResult(period, rc, missing, files)
-    finally:
-        ws.close()
-
-
-def reopen(*, period: str, reason: str, workspace: PathLike | None = None) -> str:
-    """`sanlv reopen`: reopen a closed period with a reason (its close is kept, superseded)."""
-    if not reason or not reason.strip():
-        raise UsageError("请用 --reason 写明重新打开的原因。")
-    ws = _open_workspace(workspace)
-    try:
-        period = _period_of(period, None)
-        if not ws.record.is_closed(period):
-            raise UsageError(f"{period} 尚未月结，无需重新打开。")
-        with ws.record.transaction():
-            ws.record.reopen(period, reason.strip())
-        return period
-    finally:
-        ws.close()

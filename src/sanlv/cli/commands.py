@@ -43,7 +43,7 @@ def print_json(data: Any) -> None:
     """JSON on stdout as UTF-8 bytes whatever the console's code page (RFC 8259): the same
     bytes on a Chinese Windows (code page 936) as anywhere else."""
     # No indent: the C encoder is used only then (a city-wide report is tens of MB).
-    text = json.dumps(data, ensure_ascii=False, default=str) + "\n"
+    text = json.dumps(data, ensure_ascii=False, default=str, check_circular=False) + "\n"
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:  # a text-only stream (an embedding application)
         sys.stdout.write(text)

@@ -45,19 +45,17 @@ def todo_records(todos: pd.DataFrame) -> list[dict]:
         "district": todos["district"].tolist(),
         "street": todos["street"].tolist(),
         "community": todos["community"].tolist(),
-        "object_id": [k.split(":", 1)[1] for k in keys],
+        "object_id": [k.partition(":")[2] for k in keys],
         "name": todos["compound_name"].tolist(),
         "first_seen": todos["first_seen"].tolist(),
-        "months_open": [int(m) for m in todos["months_open"].tolist()],
+        "months_open": todos["months_open"].astype("int64").tolist(),
         "status": todos["status"].tolist(),
     }
-    notes = todos["note"].tolist()
-    out = []
-    for i, note in enumerate(notes):
-        row = {k: v[i] for k, v in columns.items()}
+    names = list(columns)
+    out = [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+    for i, note in enumerate(todos["note"].tolist()):
         if note:
-            row["note"] = note
-        out.append(row)
+            out[i]["note"] = note
     return out
 
 

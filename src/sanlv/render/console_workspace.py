@@ -6,7 +6,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..workspace import ACCEPTED, FORCED, MISSING, RETURNED, ReceiveResult, StatusResult
+from ..submissions import StatusResult
+from ..workspace import ACCEPTED, FORCED, MISSING, RETURNED, ReceiveResult
 from .fit import paragraph, simple_head
 
 _STYLE = {ACCEPTED: "green", FORCED: "yellow", RETURNED: "red", MISSING: "red", "无法读取": "red"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from ..workspace import StatusResult
+from ..submissions import StatusResult
 from .workbook import workbook
 
 HEADERS = ("区", "街道", "报送情况", "报送次数", "最近报送时间", "逾期", "错误", "警告")
