@@ -567,3 +567,36 @@ def test_prefilled_template_of_a_street_round_trips(tmp_path, month):
         return {k: s[k] for k in ("compounds", "committee", "service", "party")}
 
     assert street("2026-11") == street("2026-10")
+
+
+def test_region_list_is_remembered_until_it_changes_and_old_records_migrate(tmp_path):
+    """`status` keeps the region list's streets in the record by the file's SHA-256: an
+    unchanged list is not read again, an edited one is. A record of schema version 1 is
+    migrated forward on open."""
+    ws = tmp_path / "w"
+    env = {"SANLV_WORKSPACE": str(ws)}
+    assert (
+        runner.invoke(
+            app, ["init", str(ws), "--regions", str(region_list(tmp_path / "r.xlsx"))]
+        ).exit_code
+        == 0
+    )
+    # make it a version-1 record, as written by an earlier sanlv
+    con = sqlite3.connect(ws / "sanlv.db")
+    con.execute("DROP TABLE region_lists")
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+
+    def streets() -> list[str]:
+        r = runner.invoke(app, ["status", "--period", "2026-10", "--format", "json"], env=env)
+        assert r.exit_code == 0, r.output
+        return [x["street"] for x in json.loads(r.stdout)["streets"]]
+
+    assert streets() == ["甲街道", "乙街道", "丙街道"]
+    con = sqlite3.connect(ws / "sanlv.db")
+    assert con.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+    assert con.execute("SELECT count(*) FROM region_lists").fetchone()[0] == 1
+    con.close()
+    write_xlsx(ws / "区划.xlsx", {"区划": [["区", "街道", "社区"], [DISTRICT, "丁街道", "四社区"]]})
+    assert streets() == ["丁街道"]

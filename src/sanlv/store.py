@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .issues import InputError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 60_000
 
 # Statements that bring the schema from version i-1 to version i (index i).
@@ -81,6 +81,14 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             period TEXT NOT NULL,
             kind TEXT NOT NULL,              -- receive | replace | close | reopen
             detail TEXT NOT NULL
+        )""",
+    ),
+    # 2: the expected streets of a region list, by the list file's SHA-256 (so that `status`
+    # need not read the list again while it is unchanged)
+    2: (
+        """CREATE TABLE region_lists (
+            sha256 TEXT PRIMARY KEY,
+            expected TEXT NOT NULL           -- JSON [[district, street], ...]
         )""",
     ),
 }
@@ -201,6 +209,22 @@ class Record:
             "INSERT INTO events (at, period, kind, detail) VALUES (?, ?, ?, ?)",
             (now(), period, kind, detail),
         )
+
+    # --- the region list ----------------------------------------------------------------
+
+    def expected_of(self, sha256: str) -> list[tuple[str, str]] | None:
+        """The expected streets recorded for a region list file, or None when not recorded."""
+        row = self.db.execute(
+            "SELECT expected FROM region_lists WHERE sha256 = ?", (sha256,)
+        ).fetchone()
+        return [(d, s) for d, s in json.loads(row[0])] if row else None
+
+    def remember_expected(self, sha256: str, expected: list[tuple[str, str]]) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT OR REPLACE INTO region_lists VALUES (?, ?)",
+                (sha256, json.dumps(expected, ensure_ascii=False)),
+            )
 
     # --- submissions --------------------------------------------------------------------
 

@@ -22,8 +22,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from .config import Config, default_toml, load_config
 from .dates import month_end, parse_period, period_of
 from .issues import ERROR, WARNING, InputError, UsageError
@@ -122,9 +120,19 @@ class Workspace:
         return load_regions(self.regions_path) if self.regions_path else None
 
     def expected(self, regions=None) -> list[tuple[str, str]]:
-        """The streets expected to submit: the region list's, or every street that ever did."""
-        regions = regions if regions is not None else self.regions()
-        if regions is not None and regions.expected:
+        """The streets expected to submit: the region list's, or every street that ever did.
+        The list's streets are kept in the record by the file's SHA-256, so an unchanged list
+        is not read again."""
+        if regions is None and self.regions_path is not None:
+            sha = sha256_file(self.regions_path)
+            known = self.record.expected_of(sha)
+            if known is None:
+                regions = self.regions()
+                known = list(regions.expected) if regions is not None else []
+                self.record.remember_expected(sha, known)
+            if known:
+                return known
+        elif regions is not None and regions.expected:
             return list(regions.expected)
         seen: dict[tuple[str, str], None] = {}
         for sub in self.record.submissions():
@@ -254,6 +262,8 @@ def _receive_one(
             f"文件 {path.name} 中没有小区台账，无法确定是哪个街道报送的，未登记。",
             path.name,
         )
+    import numpy as np
+
     files = np.array([s.file for s in ds.sources] or [""], dtype=object)
     districts, _ = resolve_districts(
         comp["district"], files[comp["_src"].to_numpy(np.int64)], UNFILLED_DISTRICT
@@ -388,6 +398,8 @@ def period_data(ws: Workspace, period: str, max_unzipped: int | None = None) -> 
 def _keep_accepted(ds, partial: dict[str, set[tuple[str, str]]]):
     """The dataset without the rows of streets that later files replaced."""
     from dataclasses import replace
+
+    import numpy as np
 
     from .levels import UNFILLED_DISTRICT
     from .units import resolve_districts
