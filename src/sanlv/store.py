@@ -307,19 +307,27 @@ class Record:
         ).fetchall()
         return {(d, s): sid for d, s, sid in rows}
 
-    def accepted_ids(self, period: str, exclude: Collection[tuple[str, str]] = ()) -> set[str]:
+    def accepted_ids(
+        self,
+        period: str,
+        exclude: Collection[tuple[str, str]] = (),
+        cache: dict[int, frozenset[str]] | None = None,
+    ) -> set[str]:
         """The compound and committee ids of the period's accepted data, leaving out the
-        submissions that hold only the streets in `exclude`."""
+        submissions that hold only the streets in `exclude`. `cache` keeps each
+        submission's ids across calls (a submission's ids never change)."""
         accepted = self.accepted(period)
         sids = {sid for place, sid in accepted.items() if place not in exclude}
+        cache = {} if cache is None else cache
         out: set[str] = set()
         for sid in sids:
-            out.update(
-                r[0]
-                for r in self.db.execute(
+            ids = cache.get(sid)
+            if ids is None:
+                rows = self.db.execute(
                     "SELECT id FROM submission_ids WHERE submission_id = ?", (sid,)
-                )
-            )
+                ).fetchall()
+                ids = cache[sid] = frozenset(r for (r,) in rows)
+            out |= ids
         return out
 
     def submission(self, sid: int) -> Submission:

@@ -16,9 +16,10 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -82,7 +83,12 @@ def init(folder: str | os.PathLike, regions: str | os.PathLike | None = None) ->
     if regions is not None and region_list is not None:
         target = root / (REGIONS_STEM + Path(regions).suffix.lower())
         shutil.copyfile(regions, target)
-    Record.create(root / DB_NAME).close_connection()
+    record = Record.create(root / DB_NAME)
+    try:
+        if regions is not None and region_list is not None:
+            record.remember_expected(sha256_file(target), list(region_list.expected))
+    finally:
+        record.close_connection()
     return root
 
 
@@ -90,6 +96,8 @@ def init(folder: str | os.PathLike, regions: str | os.PathLike | None = None) ->
 class Workspace:
     root: Path
     record: Record
+    # each submission's compound and committee ids, read from the record once per run
+    ids_cache: dict[int, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def open(cls, workspace: str | os.PathLike | None = None) -> Workspace:
@@ -216,12 +224,22 @@ def receive(
     for f in files:
         path = Path(f)
         try:
-            out.append(_receive_one(ws, path, period, day, cfg, regions, force, max_unzipped))
+            out.append(
+                _receive_one(
+                    ws, path, period, day, cfg, regions, force, partial(_load, path, max_unzipped)
+                )
+            )
         except InputError as exc:
             if isinstance(exc, UsageError):
                 raise
             out.append(Received(path.name, "无法读取", message=exc.message))
     return ReceiveResult(period, out)
+
+
+def _load(path: Path, max_unzipped: int | None) -> Dataset:
+    from .normalise import load_dataset
+
+    return load_dataset([path], max_unzipped)
 
 
 def _receive_one(
@@ -232,11 +250,12 @@ def _receive_one(
     cfg: Config,
     regions,
     force: bool,
-    max_unzipped: int | None,
+    dataset: Callable[[], Dataset],
 ) -> Received:
+    """One file's 报送登记; `dataset` reads and normalises the file (after the checksum
+    showed it is new)."""
     from .checks import run_checks
     from .levels import UNFILLED_DISTRICT
-    from .normalise import load_dataset
     from .units import resolve_districts
     from .validate import ValidationResult, sort_issues
 
@@ -254,7 +273,7 @@ def _receive_one(
             f"与 {earlier.received_at} 接收的 {earlier.file_name} 内容相同，只记一次"
             f"（当时：{earlier.status}）。",
         )
-    ds = load_dataset([path], max_unzipped)
+    ds = dataset()
     comp = ds.compounds
     if comp.empty:
         raise InputError(
@@ -277,10 +296,10 @@ def _receive_one(
         }
     )
     own = set(places)
-    external = ws.record.accepted_ids(period, exclude=own)
+    external = ws.record.accepted_ids(period, exclude=own, cache=ws.ids_cache)
     previous = _previous_closed(ws, period)
     if previous is not None:
-        external |= ws.record.accepted_ids(previous, exclude=own)
+        external |= ws.record.accepted_ids(previous, exclude=own, cache=ws.ids_cache)
     issues = ds.issues + run_checks(ds, cfg, day, regions=regions, external_ids=frozenset(external))
     result = ValidationResult(ds, sort_issues(issues), day)
     errors = sum(i.severity == ERROR for i in result.issues)
