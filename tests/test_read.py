@@ -227,7 +227,7 @@ def test_vertically_merged_cells_fill_down(tmp_path):
 def test_date_forms(raw, expected):
     import pandas as pd
 
-    from sanlv.normalise import norm_date
+    from sanlv.columns import norm_date
 
     values, bad, _ = norm_date(pd.Series([raw], dtype=object))
     got = None if pd.isna(values.iat[0]) else values.iat[0].date()
@@ -238,7 +238,7 @@ def test_date_forms(raw, expected):
 def test_int_forms():
     import pandas as pd
 
-    from sanlv.normalise import norm_int
+    from sanlv.columns import norm_int
 
     values, bad, neg = norm_int(
         pd.Series(["1,234户", "１２", "12.0", "7人", "1.5", "abc", None, "-3"], dtype=object)

@@ -21,8 +21,9 @@ from typer.testing import CliRunner
 
 from sanlv import schema
 from sanlv.cli import app
+from sanlv.columns import has_invisible
 from sanlv.issues import CATALOGUE, InputError
-from sanlv.normalise import has_invisible, load_dataset
+from sanlv.normalise import load_dataset
 from sanlv.read.csvfile import MAX_CELLS, MIN_COLUMNS, load_csv
 
 from . import synth

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pandas as pd
 
 from .. import schema
+from ..columns import fold_codes
 from ..issues import ERROR, WARNING, Issue
-from ..normalise import fold_codes
 from ..units import isin
 from .context import C, Context, rows_where, truthy
 

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import numpy as np
 
 from .. import schema
+from ..columns import fold_series
 from ..display import show
 from ..issues import ERROR, WARNING, Issue
-from ..normalise import fold_series
 from ..schema import fold
 from ..units import isin
 from .context import C, Context, M, P, rows_where, truthy

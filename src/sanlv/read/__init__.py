@@ -6,8 +6,9 @@ roster a sheet holds, its header row, maps the headers through the aliases and c
 every row below the header as data or skipped-with-reason.
 
     files.py    which files, fingerprints, dispatch
-    container.py  zip containers: real inflated sizes, worksheets scanned (far cells,
-                error cells, formulas without a value, merged ranges) before the reader
+    container.py  zip containers: real inflated sizes, each worksheet scanned before the
+                reader (sheetxml.py: far cells, error cells, formulas without a value,
+                merged ranges)
     excel.py    xlsx/xlsm/xls/ods -> grids (fastexcel, threads; error cells put back)
     csvfile.py  csv -> grid
     locate.py   grid -> roster table (header, columns, row classification)

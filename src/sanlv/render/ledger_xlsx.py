@@ -21,6 +21,7 @@ import re
 import pandas as pd
 
 from .. import schema
+from ..columns import EXCEL_EPOCH
 from ..compute import Computation
 from ..content.ledger import (
     COMPOUND_DERIVED,
@@ -34,7 +35,7 @@ from ..content.todos import TODO_COLUMNS, shown_columns, todo_list
 from ..content.tracking import track
 from ..dates import period_of
 from ..display import show_column
-from ..normalise import EXCEL_EPOCH, Dataset
+from ..normalise import Dataset
 from ..read import DERIVED_SHEET_PREFIX
 from ..units import lifecycle_state
 from .workbook import workbook
