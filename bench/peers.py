@@ -59,10 +59,20 @@ def polars_rate(path: str, as_of: str) -> None:
 
 
 def frictionless_types(path: str) -> None:
+    from pathlib import Path
+
     from frictionless import Resource, formats
 
-    report = Resource(path, control=formats.ExcelControl(sheet="小区")).validate()
-    print(report.stats["errors"])
+    # frictionless refuses absolute paths as "not safe": give it the name and its folder
+    where = Path(path).resolve()
+    resource = Resource(
+        where.name, basepath=str(where.parent), control=formats.ExcelControl(sheet="小区")
+    )
+    report = resource.validate()
+    errors = [e for task in report.tasks for e in task.errors]
+    if any(e.type in ("resource-error", "source-error", "scheme-error") for e in errors):
+        raise SystemExit(f"frictionless could not read {path}: {errors[0].note}")
+    print(report.stats["errors"], report.tasks[0].stats.get("rows"))
 
 
 if __name__ == "__main__":
