@@ -2,12 +2,13 @@
 
     python bench/peers.py polars WORKBOOK AS_OF      # the committee rate per street
     python bench/peers.py frictionless WORKBOOK       # type validation of the compound sheet
+    python bench/peers.py check WORKBOOK AS_OF REPORT_JSON  # polars figures == sanlv's?
 
 `polars` reads the compound and committee sheets with polars' Excel reader (calamine) and
 computes the default-口径 committee rate per (district, street) as of the date: compounds in
 scope (纳入统计 not 否), with a committee (业主委员会 or 物业管理委员会) founded on or before the
-date and not dissolved by it. It prints the per-street numerators and denominators as JSON,
-so that bench/run.py can check they equal sanlv's. `frictionless` validates the compound
+date and not dissolved by it. It prints the per-street numerators and denominators as JSON;
+`check` compares them with sanlv's report JSON (bench/run.py does, before timing). `frictionless` validates the compound
 sheet with inferred types only (no schema), the way a general-purpose validator would.
 
 Install the peers with `pip install -e ".[bench]"`.
@@ -20,7 +21,7 @@ import sys
 from datetime import date
 
 
-def polars_rate(path: str, as_of: str) -> None:
+def polars_rate(path: str, as_of: str) -> dict[str, list[int]]:
     import polars as pl
 
     day = date.fromisoformat(as_of)
@@ -54,8 +55,22 @@ def polars_rate(path: str, as_of: str) -> None:
         .agg(pl.col("formed").fill_null(False).sum().alias("n"), pl.len().alias("d"))
         .sort(["区", "街道"])
     )
-    out = {f"{r['区']}|{r['街道']}": [r["n"], r["d"]] for r in per_street.iter_rows(named=True)}
-    json.dump(out, sys.stdout, ensure_ascii=False)
+    return {f"{r['区']}|{r['街道']}": [r["n"], r["d"]] for r in per_street.iter_rows(named=True)}
+
+
+def check(path: str, as_of: str, report_json: str) -> None:
+    """Exit 1 unless the polars figures equal sanlv's report JSON (per street)."""
+    with open(report_json, encoding="utf-8") as fh:
+        streets = json.load(fh)["streets"]
+    ours = {
+        f"{s['district']}|{s['street']}": [
+            s["committee"]["numerator"],
+            s["committee"]["denominator"],
+        ]
+        for s in streets
+    }
+    if polars_rate(path, as_of) != ours:
+        raise SystemExit("the polars peer's committee figures differ from sanlv's")
 
 
 def frictionless_types(path: str) -> None:
@@ -77,6 +92,8 @@ def frictionless_types(path: str) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1] == "polars":
-        polars_rate(sys.argv[2], sys.argv[3])
+        json.dump(polars_rate(sys.argv[2], sys.argv[3]), sys.stdout, ensure_ascii=False)
+    elif sys.argv[1] == "check":
+        check(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
         frictionless_types(sys.argv[2])
