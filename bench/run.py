@@ -30,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -99,14 +100,19 @@ def dump_cells(book: Path, dest: Path) -> None:
         pickle.dump(sheets, fh)
 
 
-def measure(cmds: dict[str, list[str]], runs: int) -> dict[str, tuple[float, float, float]]:
-    """Interleaved rounds: each command once per round; medians of wall and CPU, max peak."""
+Command = list[str] | Callable[[], list[str]]
+
+
+def measure(cmds: dict[str, Command], runs: int) -> dict[str, tuple[float, float, float]]:
+    """Interleaved rounds: each command once per round; medians of wall and CPU, max peak. A
+    command given as a function is built anew for each run (untimed), e.g. to start from a
+    fresh copy of a workspace."""
     walls: dict[str, list[float]] = {k: [] for k in cmds}
     cpus: dict[str, list[float]] = {k: [] for k in cmds}
     peaks = dict.fromkeys(cmds, 0.0)
     for _ in range(runs):
         for name, cmd in cmds.items():
-            w, c, m = timed(cmd)
+            w, c, m = timed(cmd() if callable(cmd) else cmd)
             walls[name].append(w)
             cpus[name].append(c)
             peaks[name] = max(peaks[name], m)
@@ -260,42 +266,44 @@ def workspace_case(n: int, out: Path, runs: int) -> None:
     )
     scratch = out / f"ws_scratch_{n}"
 
-    def fresh(template: Path) -> str:
-        shutil.rmtree(scratch, ignore_errors=True)
-        shutil.copytree(template, scratch)
-        return str(scratch)
+    def fresh(template: Path, cmd: list[str]) -> Callable[[], list[str]]:
+        """The command, run on a fresh copy of the workspace `template` each time."""
 
-    cases: dict[str, tuple[Path | None, list[str]]] = {
-        "raw read (fastexcel)": (None, [PY, str(HERE / "raw_read.py"), *paths]),
-        "validate 20 files --format json": (
-            None,
-            [*SANLV, "validate", *paths, "--format", "json", "--as-of", "2026-10-31"],
+        def build() -> list[str]:
+            shutil.rmtree(scratch, ignore_errors=True)
+            shutil.copytree(template, scratch)
+            return [*cmd, "--workspace", str(scratch)]
+
+        return build
+
+    cases: dict[str, Command] = {
+        "raw read (fastexcel)": [PY, str(HERE / "raw_read.py"), *paths],
+        "validate 20 files --format json": [
+            *SANLV,
+            "validate",
+            *paths,
+            "--format",
+            "json",
+            "--as-of",
+            "2026-10-31",
+        ],
+        "receive 20 files": fresh(empty, [*SANLV, "receive", *paths, *period]),
+        "status": fresh(received, [*SANLV, "status", *period]),
+        "report --format json (files)": [
+            *SANLV,
+            "report",
+            *paths,
+            "--format",
+            "json",
+            "--as-of",
+            "2026-10-31",
+        ],
+        "report --format json (workspace)": fresh(
+            received, [*SANLV, "report", *period, "--format", "json"]
         ),
-        "receive 20 files": (empty, [*SANLV, "receive", *paths, *period, "--workspace"]),
-        "status": (received, [*SANLV, "status", *period, "--workspace"]),
-        "report --format json (files)": (
-            None,
-            [*SANLV, "report", *paths, "--format", "json", "--as-of", "2026-10-31"],
-        ),
-        "report --format json (workspace)": (
-            received,
-            [*SANLV, "report", *period, "--format", "json", "--workspace"],
-        ),
-        "close": (received, [*SANLV, "close", *period, "--workspace"]),
+        "close": fresh(received, [*SANLV, "close", *period]),
     }
-    samples: dict[str, list[tuple[float, float, float]]] = {k: [] for k in cases}
-    for _ in range(runs):
-        for name, (template, cmd) in cases.items():
-            full = cmd if template is None else [*cmd, fresh(template)]
-            samples[name].append(timed(full))
-    med = {
-        k: (
-            statistics.median(s[0] for s in v),
-            statistics.median(s[1] for s in v),
-            max(s[2] for s in v),
-        )
-        for k, v in samples.items()
-    }
+    med = measure(cases, runs)
     shutil.rmtree(scratch, ignore_errors=True)
     print_rows(f"workspace, {n:,} in 20 street files", med)
     v, r, s = (

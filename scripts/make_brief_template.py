@@ -96,6 +96,20 @@ def tag(doc, text: str):
     return para(doc, text, size=8)
 
 
+def body_if(doc, condition: str, text: str) -> None:
+    """A body paragraph shown only when `condition` (a template expression) holds."""
+    tag(doc, f"{{%p if {condition} %}}")
+    para(doc, text, indent=True)
+    tag(doc, "{%p endif %}")
+
+
+def body_each(doc, items: str) -> None:
+    """One body paragraph for each text of the list field `items`."""
+    tag(doc, f"{{%p for 段 in {items} %}}")
+    para(doc, "{{ 段 }}", indent=True)
+    tag(doc, "{%p endfor %}")
+
+
 def heading(doc, text: str):
     return para(doc, text, name=HEAD_FONT, bold=True, indent=True, space_after=2)
 
@@ -245,12 +259,8 @@ def build() -> Document:
     )
 
     heading(doc, "一、总体情况")
-    tag(doc, "{%p for 段 in 总体情况 %}")
-    para(doc, "{{ 段 }}", indent=True)
-    tag(doc, "{%p endfor %}")
-    tag(doc, "{%p for 段 in 说明 %}")
-    para(doc, "{{ 段 }}", indent=True)
-    tag(doc, "{%p endfor %}")
+    body_each(doc, "总体情况")
+    body_each(doc, "说明")
 
     heading(doc, "二、{% if 全市 %}各区、各街道{% else %}各街道{% endif %}情况")
     tag(doc, "{%p if 全市 %}")
@@ -287,26 +297,14 @@ def build() -> Document:
     )
     para(doc, "{{ 图表 }}{{ 图表说明 }}", align=WD_ALIGN_PARAGRAPH.CENTER)
     para(doc, '三率全部达标的街道：{{ 达标街道 or "无" }}。', indent=True)
-    tag(doc, "{%p if 红榜 %}")
-    para(doc, "红榜（排名前列）：{{ 红榜 }}。", indent=True)
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if 进步最快 %}")
-    para(doc, "进步最快：{{ 进步最快 }}。", indent=True)
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if 后三位 %}")
-    para(doc, "排名{{ 后位 }}：{{ 后三位 }}。", indent=True)
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if 有记录 %}")
-    para(doc, '连续 3 个月及以上排名后三位：{{ 连续后三位 or "无" }}。', indent=True)
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if 未报送 %}")
-    para(doc, "本期未报送台账（未计入统计）：{{ 未报送 }}。", indent=True)
-    tag(doc, "{%p endif %}")
+    body_if(doc, "红榜", "红榜（排名前列）：{{ 红榜 }}。")
+    body_if(doc, "进步最快", "进步最快：{{ 进步最快 }}。")
+    body_if(doc, "后三位", "排名{{ 后位 }}：{{ 后三位 }}。")
+    body_if(doc, "有记录", '连续 3 个月及以上排名后三位：{{ 连续后三位 or "无" }}。')
+    body_if(doc, "未报送", "本期未报送台账（未计入统计）：{{ 未报送 }}。")
 
     heading(doc, "三、问题整改情况")
-    tag(doc, "{%p for 段 in 整改情况 %}")
-    para(doc, "{{ 段 }}", indent=True)
-    tag(doc, "{%p endfor %}")
+    body_each(doc, "整改情况")
     plain_table(
         doc,
         "整改表",

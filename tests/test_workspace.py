@@ -26,6 +26,7 @@ from typer.testing import CliRunner
 from sanlv import store
 from sanlv.cli import app
 
+from .district import COMMITTEE_HEADER, ORG_HEADER  # rows leave the optional columns blank
 from .helpers import write_xlsx
 
 runner = CliRunner()
@@ -42,17 +43,6 @@ COMPOUND_HEADER = [
     "纳入统计",
     "具备组建条件",
 ]
-COMMITTEE_HEADER = [
-    "组织编号",
-    "小区编号",
-    "类型",
-    "成立日期",
-    "任期届满日期",
-    "撤销日期",
-    "委员人数",
-    "党员人数",
-]
-ORG_HEADER = ["党组织编号", "党组织名称", "依托类型", "依托对象编号", "组织形式", "成立日期"]
 DISTRICT = "示范区"
 
 

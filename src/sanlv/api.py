@@ -35,7 +35,6 @@ from .api_workspace import (
     _record_figures,
     _trend_from_workspace,
     close,
-    expand,
     init,
     receive,
     reopen,
@@ -70,7 +69,6 @@ __all__ = [
     "codes",
     "config_init",
     "diff",
-    "expand",
     "init",
     "ledger",
     "load",
@@ -208,7 +206,7 @@ def report(
             Comparison(name, compute(ds, other_cfg, day), config_differences(cfg, other_cfg))
         )
     rc.issues = list(ds.issues)
-    region_list = ws.regions() if ws is not None else None
+    region_list = None
     if regions is not None:
         from .regions import load_regions, unreported_streets
 
@@ -217,6 +215,8 @@ def report(
     if checks or output is not None:
         from .checks import run_checks
 
+        if region_list is None and ws is not None:
+            region_list = ws.regions()
         rc.issues += run_checks(ds, cfg, day, regions=region_list)
     result = ReportResult(rc)
     if output is not None:

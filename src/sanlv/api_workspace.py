@@ -88,6 +88,7 @@ def receive(
     max_unzipped_mb: int = MAX_UNZIPPED_MB,
 ) -> ReceiveResult:
     """`sanlv receive`: 报送登记 of each file for the period (SPEC section 7)."""
+    from .read import expand_paths
     from .workspace import receive as take
 
     paths = _paths(files)
@@ -95,16 +96,9 @@ def receive(
         raise UsageError("请给出要登记的台账文件。")
     ws = _open_workspace(workspace)
     try:
-        return take(ws, expand(paths), period, force, _limit(max_unzipped_mb))
+        return take(ws, expand_paths(paths), period, force, _limit(max_unzipped_mb))
     finally:
         ws.close()
-
-
-def expand(paths: list[Path]) -> list[Path]:
-    """Files as given; a folder stands for the roster files in it."""
-    from .read import expand_paths
-
-    return list(expand_paths(paths))
 
 
 @dataclass

@@ -13,7 +13,6 @@ Every read or write of the record goes through `store.Record`.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from collections.abc import Callable, Iterable
@@ -27,6 +26,7 @@ from .config import Config, default_toml, load_config
 from .dates import month_end, parse_period, period_of
 from .issues import ERROR, WARNING, InputError, UsageError
 from .store import Close, Record, Submission
+from .write import sha256_of
 
 if TYPE_CHECKING:
     from .normalise import Dataset
@@ -86,7 +86,7 @@ def init(folder: str | os.PathLike, regions: str | os.PathLike | None = None) ->
     record = Record.create(root / DB_NAME)
     try:
         if regions is not None and region_list is not None:
-            record.remember_expected(sha256_file(target), list(region_list.expected))
+            record.remember_expected(sha256_of(target), list(region_list.expected))
     finally:
         record.close_connection()
     return root
@@ -127,12 +127,12 @@ class Workspace:
 
         return load_regions(self.regions_path) if self.regions_path else None
 
-    def expected(self, regions=None) -> list[tuple[str, str]]:
+    def expected(self) -> list[tuple[str, str]]:
         """The streets expected to submit: the region list's, or every street that ever did.
         The list's streets are kept in the record by the file's SHA-256, so an unchanged list
         is not read again."""
-        if regions is None and self.regions_path is not None:
-            sha = sha256_file(self.regions_path)
+        if self.regions_path is not None:
+            sha = sha256_of(self.regions_path)
             known = self.record.expected_of(sha)
             if known is None:
                 regions = self.regions()
@@ -140,8 +140,6 @@ class Workspace:
                 self.record.remember_expected(sha, known)
             if known:
                 return known
-        elif regions is not None and regions.expected:
-            return list(regions.expected)
         seen: dict[tuple[str, str], None] = {}
         for sub in self.record.submissions():
             for place in sub.places:
@@ -196,14 +194,6 @@ class ReceiveResult:
         if "无法读取" in statuses:
             return 2
         return 1 if RETURNED in statuses else 0
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def receive(
@@ -261,7 +251,7 @@ def _receive_one(
 
     if not path.is_file():
         raise InputError("file-unreadable", f"文件 {path} 不存在。", path.name)
-    sha = sha256_file(path)
+    sha = sha256_of(path)
     earlier = ws.record.submission_by_sha(period, sha)
     if earlier is not None:
         return Received(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import inspect
 import os
 import shutil
@@ -325,3 +326,12 @@ def csv_safe(value: object) -> str:
     if s.startswith(FORMULA_START):
         return "'" + s
     return s
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read in 1 MB chunks."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

@@ -44,10 +44,9 @@ def change_words(change: float | None) -> str:
     """A change of a rate in office style: "提高 2.3 个百分点", "下降 0.5 个百分点", "持平"."""
     if change is None:
         return ""
-    p = round(change * 100, 1)
-    if p == 0:
+    if round(change * 100, 1) == 0:
         return "持平"
-    return f"{'提高' if p > 0 else '下降'} {abs(p):.1f} 个百分点"
+    return f"{'提高' if change > 0 else '下降'} {points(abs(change), signed=False)} 个百分点"
 
 
 @dataclass

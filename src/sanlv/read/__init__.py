@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..issues import WARNING, InputError, Issue
+from ..write import sha256_of
 from .excel import workers
-from .files import MAX_UNZIPPED_BYTES, SUFFIXES, expand, expand_paths, load_grids, sha256_of
+from .files import MAX_UNZIPPED_BYTES, SUFFIXES, expand, expand_paths, load_grids
 from .grid import FileInfo, Grid
 from .locate import DERIVED_HEADERS, DERIVED_SHEET_PREFIX, ColumnRef, Table, locate
 

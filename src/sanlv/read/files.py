@@ -3,7 +3,6 @@ the dispatch of one file to the Excel or CSV loader."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import zipfile
 from collections.abc import Callable, Iterable
@@ -87,14 +86,6 @@ OUTPUT_NAMES = {
     "status": "报送情况表",
     "brief": "通报",
 }
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def check_zip(path: Path, max_bytes: int = MAX_UNZIPPED_BYTES) -> None:
