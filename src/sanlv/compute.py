@@ -96,6 +96,65 @@ def _lookup(keys: pd.Series, table: dict, default: str) -> pd.Series:
     return pd.Series([get(k, default) for k in keys.tolist()], index=keys.index, dtype=object)
 
 
+def factorized(arr: np.ndarray) -> tuple[np.ndarray, list]:
+    """Sorted group codes of a key column and the key of each code, a missing key being a
+    group of its own sorted last (as in a groupby with dropna=False)."""
+    code, unique = pd.factorize(arr, sort=True, use_na_sentinel=True)
+    level = list(unique)
+    if (code < 0).any():
+        code = np.where(code < 0, len(level), code)
+        level.append(np.nan)
+    return code.astype(np.int64), level
+
+
+def grouped_sums(keys: dict[str, np.ndarray], values: dict[str, np.ndarray]) -> pd.DataFrame:
+    """`DataFrame(keys | values).groupby(list(keys), dropna=False, sort=True).sum()
+    .reset_index()` for integer values."""
+    coded = {name: factorized(arr) for name, arr in keys.items()}
+    return sums_by_codes(coded, [(np.arange(len(next(iter(keys.values())))), values)])
+
+
+def sums_by_codes(
+    keys: dict[str, tuple[np.ndarray, list]], parts: list[tuple[np.ndarray, dict[str, np.ndarray]]]
+) -> pd.DataFrame:
+    """Integer sums per group of the key columns (codes and keys from `factorized`, over
+    some rows), sorted by key: the counts of one level in one pass. `parts` are (positions
+    in the coded rows, value columns over those positions); a group is in the result when
+    any part has a row in it, and a part's columns are 0 in the groups it has no row in. The
+    result is typed as the pandas groupby types it (its index built the same way)."""
+    names = list(keys)
+    levels = [level for _, level in keys.values()]
+    at = np.concatenate([pos for pos, _ in parts]) if parts else np.zeros(0, np.int64)
+    combined = np.zeros(len(at), dtype=np.int64)
+    for code, level in keys.values():
+        combined = combined * len(level) + code[at]
+    groups, inverse = np.unique(combined, return_inverse=True)
+    inverse = inverse.ravel()
+    group_codes = []
+    for level in reversed(levels):
+        group_codes.append(groups % len(level))
+        groups = groups // len(level)
+    group_codes.reverse()
+    if len(names) == 1:
+        index = pd.Index(levels[0], name=names[0]).take(group_codes[0])
+    else:
+        index = pd.MultiIndex(
+            levels=[pd.Index(level) for level in levels],
+            codes=group_codes,
+            names=names,
+            verify_integrity=False,
+        )
+    sums: dict[str, np.ndarray] = {}
+    start = 0
+    for pos, values in parts:
+        part = inverse[start : start + len(pos)]
+        start += len(pos)
+        for name, v in values.items():
+            total = np.bincount(part, weights=v, minlength=len(index))
+            sums[name] = np.rint(total).astype(np.int64)
+    return pd.DataFrame(sums, index=index).reset_index()
+
+
 @dataclass
 class Computation:
     """Per-unit status and the rates derived from it."""
@@ -116,13 +175,15 @@ class Computation:
             self._memo[key] = self._counts(by)
         return self._memo[key].copy()
 
-    def _counts(self, by: list[str] | None) -> pd.DataFrame:
+    def _count_rows(self) -> list[tuple[pd.DataFrame, dict[str, np.ndarray]]]:
+        """The rows every level sums, per table (compounds, Party units, active committees
+        in scope), with their count columns: each rate's numerator and denominator is a
+        column of one table."""
+        if "count_rows" in self._memo:
+            return self._memo["count_rows"]
         # every compound (a street whose compounds are all out of scope still has a row)
         c = self.compounds
         u = self.units
-        if self.config.party.service_unit == "enterprise" and len(u):
-            # a company counts once in each group where it has a project (once in the total)
-            u = u.drop_duplicates([*(by or ()), "unit_kind", "unit_id"])
         w = self.committees
         w = w[(w["active"] & w["in_scope"]).to_numpy(bool)]
         headline_party = (
@@ -160,22 +221,36 @@ class Computation:
             "committee_cross_num": cross.fillna(0).to_numpy(np.int64).clip(0, 1),
             "committee_cross_den": cross.notna().to_numpy(np.int64),
         }
-        parts = ((c, cf), (u, uf), (w, wf))
-        names = [k for _, f in parts for k in f]
+        self._memo["count_rows"] = [(c, cf), (u, uf), (w, wf)]
+        return self._memo["count_rows"]
+
+    def _key_codes(self, column: str) -> tuple[np.ndarray, list]:
+        """A place column factorised once over the rows of every table (see _count_rows)."""
+        key = ("key_codes", column)
+        if key not in self._memo:
+            tables = [t for t, _ in self._count_rows()]
+            self._memo[key] = factorized(
+                np.concatenate([t[column].to_numpy(dtype=object) for t in tables])
+            )
+        return self._memo[key]
+
+    def _counts(self, by: list[str] | None) -> pd.DataFrame:
+        rows = self._count_rows()
+        enterprise = self.config.party.service_unit == "enterprise"
+        parts = []
+        start = 0
+        for t, values in rows:
+            pos = np.arange(start, start + len(t))
+            start += len(t)
+            if enterprise and t is self.units and len(t):
+                # a company counts once in each group where it has a project (once in total)
+                first = ~t.duplicated([*(by or ()), "unit_kind", "unit_id"]).to_numpy()
+                pos, values = pos[first], {k: v[first] for k, v in values.items()}
+            parts.append((pos, values))
         if not by:
             total = {k: int(v.sum()) for _, f in parts for k, v in f.items()}
-            return pd.DataFrame([total])[names]
-        # one groupby over the three tables: each table's columns are 0 on the others' rows
-        sizes = [len(t) for t, _ in parts]
-        values = {}
-        for i, (_, f) in enumerate(parts):
-            for k, v in f.items():
-                pieces = [np.zeros(n, np.int64) for n in sizes]
-                pieces[i] = v
-                values[k] = np.concatenate(pieces)
-        keys = {b: np.concatenate([t[b].to_numpy(dtype=object) for t, _ in parts]) for b in by}
-        frame = pd.DataFrame(keys | values)
-        return frame.groupby(by, dropna=False, sort=True).sum().reset_index()
+            return pd.DataFrame([total])
+        return sums_by_codes({b: self._key_codes(b) for b in by}, parts)
 
     def rates_of(self, row: pd.Series | dict) -> dict[str, Rate]:
         return {k: Rate(int(row[f"{k}_num"]), int(row[f"{k}_den"])) for k in RATE_KEYS}
