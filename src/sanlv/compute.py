@@ -27,6 +27,7 @@ from .units import (
     attach_orgs,
     company_keys,
     first_by_id,
+    in_set,
     isin,
     lifecycle_state,
     resolve_districts,
@@ -431,8 +432,12 @@ def compute(ds: Dataset, config: Config, as_of: date) -> Computation:
                 }
             )
         )
-    companies = dict(zip(comp["compound_id"].tolist(), company_keys(comp).tolist(), strict=True))
     enterprise = pcfg.service_unit == "enterprise"
+    companies: dict[str, str] = (
+        dict(zip(comp["compound_id"].tolist(), company_keys(comp).tolist(), strict=True))
+        if enterprise
+        else {}
+    )
     if UNIT_SERVICE in pcfg.population:
         sp = comp[service_projects(comp, pcfg.service_project_modes, day)]
         ids = sp["compound_id"].to_numpy(dtype=object)
@@ -469,15 +474,17 @@ def compute(ds: Dataset, config: Config, as_of: date) -> Computation:
         all_links.loc[service, "unit_kind"] = UNIT_ENTERPRISE
     all_links["is_org"] = isin(all_links["form"], pcfg.org_forms)
     all_links["is_work"] = all_links["is_org"] | isin(all_links["form"], pcfg.work_forms)
-    key = ["unit_kind", "unit_id"]
-    agg = all_links.groupby(key).agg(org=("is_org", "any"), work=("is_work", "any"))
     link_key = all_links["unit_kind"] + "\x1f" + all_links["unit_id"]
     org_ids = _join_groups(link_key, all_links["org_id"])
-    units = units.join(agg, on=key)
-    units["org_ids"] = _lookup(units["unit_kind"] + "\x1f" + units["unit_id"], org_ids, "")
-    units["party_org_ok"] = units["org"].fillna(False).astype(bool)
-    units["party_work_ok"] = units["work"].fillna(False).astype(bool)
-    units = units.drop(columns=["org", "work"])
+    unit_key = units["unit_kind"] + "\x1f" + units["unit_id"]
+    links = link_key.to_numpy(dtype=object)
+    # a unit is covered when any of its links is an organisation (a work form) that counts
+    with_org = set(links[all_links["is_org"].to_numpy(bool)].tolist())
+    with_work = set(links[all_links["is_work"].to_numpy(bool)].tolist())
+    unit_keys = unit_key.to_numpy(dtype=object)
+    units["org_ids"] = _lookup(unit_key, org_ids, "")
+    units["party_org_ok"] = in_set(unit_keys, with_org)
+    units["party_work_ok"] = in_set(unit_keys, with_work)
     headline = "party_work_ok" if pcfg.count_work_coverage else "party_org_ok"
     units["party_reason"] = np.select(
         [units[headline], units["party_work_ok"], units["org_ids"] != ""],

@@ -164,7 +164,7 @@ def resolve_districts(
     values = districts.to_numpy(dtype=object)
     blank = pd.isna(values) | (values == "")
     named: dict[object, set] = {}
-    for f, d in zip(files[~blank].tolist(), values[~blank].tolist(), strict=True):
+    for f, d in set(zip(files[~blank].tolist(), values[~blank].tolist(), strict=True)):
         named.setdefault(f, set()).add(d)
     everywhere = set().union(*named.values()) if named else set()
     out = values.copy()

@@ -48,18 +48,21 @@ def entries(frame: pd.DataFrame, extra: dict[str, list], target: dict[str, float
                 for n, m in zip(nums, dens, strict=True)
             ]
     targets = {k: target[k] for k in shares}
-    compounds = frame["compounds"].astype("int64").tolist()
-    out = []
-    for i, c in enumerate(compounds):
-        d = {name: values[i] for name, values in extra.items()}
-        d["compounds"] = c
-        for k in RATE_KEYS:
-            d[k] = per_key[k][i]
-        d["target"] = dict(targets)
-        d["met"] = {k: met[k][i] for k in shares}
-        d["gap"] = {k: gap[k][i] for k in shares}
-        out.append(d)
-    return out
+    n = len(frame)
+    columns: dict[str, list] = {
+        **extra,
+        "compounds": frame["compounds"].astype("int64").tolist(),
+        **per_key,
+        "target": [dict(targets) for _ in range(n)],
+        "met": [dict(zip(shares, row, strict=True)) for row in zip(*met.values(), strict=True)]
+        if shares
+        else [{} for _ in range(n)],
+        "gap": [dict(zip(shares, row, strict=True)) for row in zip(*gap.values(), strict=True)]
+        if shares
+        else [{} for _ in range(n)],
+    }
+    names = list(columns)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
 def scores(frame: pd.DataFrame) -> list[float]:

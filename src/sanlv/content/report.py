@@ -39,23 +39,35 @@ def todo_records(todos: pd.DataFrame) -> list[dict]:
     """The JSON `todos` (SPEC section 3/7): key, kind, district, street, community,
     object_id, name, first_seen, months_open, status (and note when there is one)."""
     keys = todos["key"].tolist()
-    columns = {
-        "key": keys,
-        "kind": todos["kind"].tolist(),
-        "district": todos["district"].tolist(),
-        "street": todos["street"].tolist(),
-        "community": todos["community"].tolist(),
-        "object_id": [k.partition(":")[2] for k in keys],
-        "name": todos["compound_name"].tolist(),
-        "first_seen": todos["first_seen"].tolist(),
-        "months_open": todos["months_open"].astype("int64").tolist(),
-        "status": todos["status"].tolist(),
-    }
-    names = list(columns)
-    out = [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
-    for i, note in enumerate(todos["note"].tolist()):
-        if note:
-            out[i]["note"] = note
+    out = [
+        {
+            "key": key,
+            "kind": kind,
+            "district": district,
+            "street": street,
+            "community": community,
+            "object_id": key.partition(":")[2],
+            "name": name,
+            "first_seen": first_seen,
+            "months_open": months_open,
+            "status": status,
+        }
+        for key, kind, district, street, community, name, first_seen, months_open, status in zip(
+            keys,
+            todos["kind"].tolist(),
+            todos["district"].tolist(),
+            todos["street"].tolist(),
+            todos["community"].tolist(),
+            todos["compound_name"].tolist(),
+            todos["first_seen"].tolist(),
+            todos["months_open"].astype("int64").tolist(),
+            todos["status"].tolist(),
+            strict=True,
+        )
+    ]
+    notes = todos["note"].to_numpy(dtype=object)
+    for i in np.flatnonzero(notes.astype(bool)).tolist():
+        out[i]["note"] = notes[i]
     return out
 
 

@@ -54,8 +54,9 @@ def todo_list(comp: Computation, include_personal: bool = False) -> pd.DataFrame
     detail = _text(t["reason"].to_numpy(dtype=object))
     unit_kind = t["unit_kind"].tolist()
     party = np.flatnonzero(kinds == TODO_PARTY)
-    for i in party.tolist():
-        detail[i] = f"{UNIT_LABELS.get(unit_kind[i], '')}：{detail[i]}"
+    if len(party):
+        unit_label = UNIT_LABELS.get
+        detail[party] = [f"{unit_label(unit_kind[i], '')}：{detail[i]}" for i in party.tolist()]
     expired = np.flatnonzero(kinds == TODO_EXPIRED)
     if len(expired):
         detail[expired] = expired_detail(t["term_end"].iloc[expired], comp.as_of)
@@ -71,7 +72,9 @@ def todo_list(comp: Computation, include_personal: bool = False) -> pd.DataFrame
         "compound_name": _text(t["compound_name"].to_numpy(dtype=object)),
         "object_id": shown_obj.astype(object),
         "detail": detail,
-        "key": np.array([f"{k}:{o}" for k, o in zip(kinds.tolist(), obj.tolist(), strict=True)]),
+        "key": np.array(
+            [f"{k}:{o}" for k, o in zip(kinds.tolist(), obj.tolist(), strict=True)], dtype=object
+        ),
     }
     if include_personal:
         com = comp.committees
