@@ -41,10 +41,6 @@ def show_many(values: np.ndarray) -> list[str]:
     return [show(v) for v in values.tolist()]
 
 
-def iso_date(ts: pd.Timestamp) -> str:
-    return ts.date().isoformat()
-
-
 def show_column(f: schema.Field, s: pd.Series) -> pd.Series:
     """A whole roster column as display strings ("" for empty), column-wise."""
     if f.type == "date":

@@ -64,6 +64,8 @@ def check_value_missing(ctx: Context) -> Iterator[Issue]:
                 empty = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists)) == 0
             else:
                 empty = ctx.isna(roster.key, f.key)
+            if not empty.any():
+                continue
             mask = empty & ctx.has_column(roster.key, f.key)
             bad = ds.invalid.get((roster.key, f.key))
             if bad is not None:

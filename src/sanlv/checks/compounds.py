@@ -11,7 +11,7 @@ from .. import schema
 from ..columns import fold_codes
 from ..issues import ERROR, WARNING, Issue
 from ..units import in_set
-from .context import C, Context, rows_where
+from .context import C, Context, distinct_per_group, rows_where
 
 # --- policy: compounds -------------------------------------------------------------------
 
@@ -63,10 +63,7 @@ def check_compound_duplicate_name(ctx: Context) -> Iterator[Issue]:
     street, community = fold_codes(ctx.v(C, "street")[pos]), fold_codes(ctx.v(C, "community")[pos])
     group = _pairs(_pairs(street, community), fold_codes(names[pos]))
     # the groups with two or more distinct ids
-    ident = pd.factorize(ids[pos])[0]
-    n = int(ident.max()) + 1
-    n_ids = np.bincount(pd.unique(group * n + ident) // n)
-    cand = np.flatnonzero(n_ids[group] > 1)
+    cand = np.flatnonzero(distinct_per_group(group, pd.factorize(ids[pos])[0]) > 1)
     if not len(cand):
         return
     first: dict[int, tuple[str, int]] = {}

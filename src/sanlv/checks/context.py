@@ -107,6 +107,14 @@ class Context:
             self._cache[ck] = self.ds.has_column(roster, key)
         return self._cache[ck]
 
+    def origin(self, roster: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per row: the index of its source and its Excel row (cached)."""
+        ck = ("origin", roster)
+        if ck not in self._cache:
+            df = self.ds.tables[roster]
+            self._cache[ck] = (df["_src"].to_numpy(), df["_row"].to_numpy())
+        return self._cache[ck]
+
     @property
     def day(self) -> np.datetime64:
         """The as-of date, to compare with `dates`."""
@@ -188,10 +196,9 @@ class Context:
         """One issue per row position, at the cell of `key` (its value shown), in one pass."""
         if not len(positions):
             return []
-        df = self.ds.tables[roster]
-        srcs = df["_src"].to_numpy()[positions].tolist()
-        rows = df["_row"].to_numpy()[positions].tolist()
-        date = df[key].dtype.kind == "M"
+        src, row = self.origin(roster)
+        srcs, rows = src[positions].tolist(), row[positions].tolist()
+        date = self.ds.tables[roster][key].dtype.kind == "M"
         values = show_many((self.dates(roster, key) if date else self.v(roster, key))[positions])
         make = self._maker(roster, key, code, severity, hint)
         return [make(*a) for a in zip(srcs, rows, messages, values, strict=True)]
@@ -262,3 +269,10 @@ def active(df: pd.DataFrame, day: pd.Timestamp) -> np.ndarray:
 def rows_where(mask: pd.Series | np.ndarray) -> np.ndarray:
     m = mask.to_numpy() if isinstance(mask, pd.Series) else mask
     return np.flatnonzero(np.asarray(m, dtype=bool))
+
+
+def distinct_per_group(group: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Per row: how many distinct values its group holds (both arrays of non-negative
+    integer codes)."""
+    n = int(values.max()) + 1
+    return np.bincount(pd.unique(group.astype(np.int64) * n + values) // n)[group]

@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..columns import fold_series, fold_values
+from ..columns import fold_codes, fold_values
 from ..display import show
 from ..issues import ERROR, WARNING, Issue
 from ..schema import fold
-from ..units import in_set, isin
-from .context import C, Context, M, P, rows_where
+from ..units import in_set
+from .context import C, Context, M, P, distinct_per_group, rows_where
 
 
 def _record(ctx: Context, roster: str, i: int, keys: list[str]) -> tuple:
@@ -233,20 +233,18 @@ def check_name_conflict(ctx: Context) -> Iterator[Issue]:
     df = ds.compounds
     if df.empty or len(ds.files) < 2:
         return
-    sub = df[df["compound_id"].notna() & df["name"].notna()]
-    folded = fold_series(sub["name"])
-    n = folded.groupby(sub["compound_id"]).nunique()
-    bad_ids = set(n[n > 1].index)
-    if not bad_ids:
+    pos = rows_where(~ctx.isna(C, "compound_id") & ~ctx.isna(C, "name"))
+    if not len(pos):
         return
+    ids, names = ctx.v(C, "compound_id"), ctx.v(C, "name")
+    n_names = distinct_per_group(pd.factorize(ids[pos])[0], fold_codes(names[pos]))
     files = ctx.files(C)
     first: dict[str, int] = {}
-    for i in rows_where(isin(df["compound_id"], bad_ids) & df["name"].notna()):
-        cid = ctx.v(C, "compound_id")[i]
+    for i in pos[n_names > 1]:
+        cid = ids[i]
         j = first.setdefault(cid, int(i))
         if j == i or files[i] == files[j]:
             continue
-        names = ctx.v(C, "name")
         if fold(names[i]) == fold(names[j]):
             continue
         yield ctx.issue(
