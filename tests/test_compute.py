@@ -547,6 +547,22 @@ def test_explode_refs_flattens_host_tuples_and_skips_blanks():
     assert ids.tolist() == ["W1", "W2", "C3", "W4"]
 
 
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4)), min_size=1))
+def test_distinct_per_group_agrees_with_a_groupby(rows):
+    import numpy as np
+    import pandas as pd
+
+    from sanlv.checks.context import distinct_per_group
+
+    group, values = (np.array(col, dtype=np.int64) for col in zip(*rows, strict=True))
+    expected = pd.Series(values).groupby(group).transform("nunique")
+    assert distinct_per_group(group, values).tolist() == expected.tolist()
+
+
+DAYS = st.one_of(st.none(), st.dates(dt.date(2020, 1, 1), dt.date(2020, 1, 10)))
+
+
 GROUP_KEYS = st.one_of(st.none(), st.sampled_from(["东城区", "西城区", "（未填）", "a", "b"]))
 
 
@@ -573,3 +589,19 @@ def test_grouped_sums_equal_the_pandas_groupby(rows, width):
     }
     expected = pd.DataFrame(keys | values).groupby(names, dropna=False, sort=True).sum()
     pd.testing.assert_frame_equal(grouped_sums(keys, values), expected.reset_index())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    spans=st.lists(st.tuples(DAYS, DAYS)), day=st.dates(dt.date(2020, 1, 1), dt.date(2020, 1, 10))
+)
+def test_active_on_agrees_with_the_pandas_rule(spans, day):
+    import pandas as pd
+
+    from sanlv.units import active_on
+
+    founded = pd.Series(pd.to_datetime([f for f, _ in spans]), dtype="datetime64[ns]")
+    dissolved = pd.Series(pd.to_datetime([d for _, d in spans]), dtype="datetime64[ns]")
+    ts = pd.Timestamp(day)
+    expected = founded.notna() & (founded <= ts) & (dissolved.isna() | (dissolved > ts))
+    assert active_on(founded, dissolved, ts).tolist() == expected.tolist()

@@ -275,10 +275,23 @@ def fold_series(s: pd.Series) -> pd.Series:
     return pd.Series(arr.to_numpy(zero_copy_only=False), index=s.index, dtype=object)
 
 
-def fold_codes(s: pd.Series) -> np.ndarray:
-    """Integer codes of the _fold-ed values (missing and empty alike), folding each distinct
-    value once."""
-    codes, uniques = pd.factorize(s.to_numpy(dtype=object))
+def _fold_distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the distinct values of an object array, and their _fold (with "" appended:
+    code -1, a missing value, maps to it)."""
+    codes, uniques = pd.factorize(values)
     folded = fold_series(pd.Series(uniques, dtype=object)).fillna("").to_numpy(dtype=object)
-    fcodes, _ = pd.factorize(np.append(folded, ""))
-    return np.where(codes >= 0, fcodes[codes], fcodes[-1]) if len(codes) else codes
+    return codes, np.append(folded, "")
+
+
+def fold_values(values: np.ndarray) -> np.ndarray:
+    """_fold of every value of an object array ("" for a missing one), folding each distinct
+    value once."""
+    codes, folded = _fold_distinct(values)
+    return folded[codes]
+
+
+def fold_codes(values: np.ndarray) -> np.ndarray:
+    """Integer codes of the _fold-ed values of an object array (missing and empty alike),
+    folding each distinct value once."""
+    codes, folded = _fold_distinct(values)
+    return pd.factorize(folded)[0][codes]

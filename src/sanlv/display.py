@@ -32,15 +32,13 @@ def show(value: object) -> str:
     return str(value)
 
 
-def show_many(values: pd.Series) -> list[str]:
-    """show() of every value of a (small) Series; dates formatted column-wise."""
-    if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        return values.dt.strftime("%Y-%m-%d").fillna("").tolist()
-    return [show(v) for v in values.to_numpy(dtype=object)]
-
-
-def iso_date(ts: pd.Timestamp) -> str:
-    return ts.date().isoformat()
+def show_many(values: np.ndarray) -> list[str]:
+    """show() of every value of a (small) array; dates formatted at once."""
+    if values.dtype.kind == "M":
+        out = np.datetime_as_string(values, unit="D").astype(object)
+        out[np.isnat(values)] = ""
+        return out.tolist()
+    return [show(v) for v in values.tolist()]
 
 
 def show_column(f: schema.Field, s: pd.Series) -> pd.Series:

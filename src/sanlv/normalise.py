@@ -84,11 +84,11 @@ class Dataset:
         df = self.tables[roster]
         return location(self.sources[int(df["_src"].iat[i])], roster, int(df["_row"].iat[i]), key)
 
-    def has_column(self, roster: str, key: str) -> pd.Series:
+    def has_column(self, roster: str, key: str) -> np.ndarray:
         """Per row: whether the row's sheet has this column at all."""
-        df = self.tables[roster]
-        with_col = [i for i, s in enumerate(self.sources) if key in s.columns]
-        return df["_src"].isin(with_col)
+        src = self.tables[roster]["_src"].to_numpy()
+        with_col = np.array([key in s.columns for s in self.sources] or [False], dtype=bool)
+        return with_col[src]
 
 
 # --- tables -> dataset --------------------------------------------------------------------

@@ -25,11 +25,22 @@ STATE_NOT_YET = "尚未成立"
 STATE_DISSOLVED = "已撤销"
 
 
-def active_on(founded: pd.Series, dissolved: pd.Series, day: pd.Timestamp) -> pd.Series:
-    """Founded on or before `day` and not dissolved by then (SPEC section 1, "Active")."""
-    return (founded.notna() & (founded <= day) & (dissolved.isna() | (dissolved > day))).astype(
-        bool
-    )
+def active_on(founded: pd.Series, dissolved: pd.Series, day: pd.Timestamp) -> np.ndarray:
+    """Founded on or before `day` and not dissolved by then (SPEC section 1, "Active"). A
+    mask as a numpy array (the date columns are compared as datetime64, NaT never true)."""
+    when = as_datetime64(day)
+    gone = dates_of(dissolved)
+    return (dates_of(founded) <= when) & (np.isnat(gone) | (gone > when))
+
+
+def dates_of(s: pd.Series) -> np.ndarray:
+    """A date column as a datetime64 array (NaT where empty)."""
+    return s.to_numpy() if s.dtype.kind == "M" else s.to_numpy(dtype="datetime64[ns]")
+
+
+def as_datetime64(day: pd.Timestamp) -> np.datetime64:
+    """A day to compare with `dates_of` arrays."""
+    return pd.Timestamp(day).to_datetime64()
 
 
 def isin(s: pd.Series, values) -> pd.Series:
@@ -57,29 +68,44 @@ def attach_orgs(orgs: pd.DataFrame, committees: pd.DataFrame, day: pd.Timestamp)
     A 物业服务企业 host lists compound ids (service projects); a committee host is a committee
     id, or a compound id resolving to that compound's committee(s) active on the day.
     Returns one row per link: `pos` (row position in `orgs`), org_id, form, unit_kind, unit_id.
-    The engine and the checks both resolve hosts here.
+    The engine and the checks both resolve hosts here (the checks through `org_links`).
     """
-    active = np.flatnonzero(active_on(orgs["founded"], orgs["dissolved"], day).to_numpy())
+    p, unit_kind, unit_id = org_links(orgs, committees, day)
+    return pd.DataFrame(
+        {
+            "pos": p,
+            "org_id": pd.Series(orgs["org_id"].to_numpy(dtype=object)[p], dtype=object),
+            "form": pd.Series(orgs["form"].to_numpy(dtype=object)[p], dtype=object),
+            "unit_kind": pd.Series(unit_kind, dtype=object),
+            "unit_id": pd.Series(unit_id, dtype=object),
+        }
+    )
+
+
+def org_links(
+    orgs: pd.DataFrame, committees: pd.DataFrame, day: pd.Timestamp
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`attach_orgs` as numpy arrays: per link the org's row position, the unit kind and the
+    unit id."""
+    active = np.flatnonzero(active_on(orgs["founded"], orgs["dissolved"], day))
     at, refs = explode_refs(orgs["host_ref"].to_numpy(dtype=object)[active])
     pos = active[at]
     kind = orgs["host_kind"].to_numpy(dtype=object)[pos]
     company = kind == schema.HOST_COMPANY
     com_host = ~company & ~pd.isna(kind)
-    com_ids = set(committees["committee_id"].dropna().tolist())
+    com_wid = committees["committee_id"].to_numpy(dtype=object)
+    com_ids = set(com_wid[~pd.isna(com_wid)].tolist())
     direct = com_host & in_set(refs, com_ids)
     # a compound id as host: that compound's committees active on the day, in table order
     via = np.flatnonzero(com_host & ~direct).tolist()
-    wanted = {refs[i] for i in via}
-    com_cid = committees["compound_id"].to_numpy(dtype=object)
-    com_active = active_on(committees["founded"], committees["dissolved"], day).to_numpy()
-    hit = com_active & in_set(com_cid, wanted)
     by_compound: dict[object, list[object]] = {}
-    for cid, wid in zip(
-        com_cid[hit].tolist(),
-        committees["committee_id"].to_numpy(dtype=object)[hit].tolist(),
-        strict=True,
-    ):
-        by_compound.setdefault(cid, []).append(wid)
+    if via:
+        wanted = {refs[i] for i in via}
+        com_cid = committees["compound_id"].to_numpy(dtype=object)
+        com_active = active_on(committees["founded"], committees["dissolved"], day)
+        hit = com_active & in_set(com_cid, wanted)
+        for cid, wid in zip(com_cid[hit].tolist(), com_wid[hit].tolist(), strict=True):
+            by_compound.setdefault(cid, []).append(wid)
     via_at: list[int] = []
     via_ids: list[object] = []
     for i in via:
@@ -92,15 +118,7 @@ def attach_orgs(orgs: pd.DataFrame, committees: pd.DataFrame, day: pd.Timestamp)
     unit_id = np.concatenate([refs[svc], refs[named], np.asarray(via_ids, dtype=object)])
     unit_kind = np.full(len(p), UNIT_COMMITTEE, dtype=object)
     unit_kind[: len(svc)] = UNIT_SERVICE
-    return pd.DataFrame(
-        {
-            "pos": p,
-            "org_id": pd.Series(orgs["org_id"].to_numpy(dtype=object)[p], dtype=object),
-            "form": pd.Series(orgs["form"].to_numpy(dtype=object)[p], dtype=object),
-            "unit_kind": pd.Series(unit_kind, dtype=object),
-            "unit_id": pd.Series(unit_id, dtype=object),
-        }
-    )
+    return p, unit_kind, unit_id
 
 
 def explode_refs(refs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -121,20 +139,20 @@ def first_by_id(df: pd.DataFrame, key: str) -> pd.DataFrame:
     return df[~df[key].duplicated()]
 
 
-def service_started(since: pd.Series, day: pd.Timestamp) -> pd.Series:
+def service_started(since: pd.Series, day: pd.Timestamp) -> np.ndarray:
     """Service counts from 物业服务起始日期 when it is given (SPEC section 1 "Service since")."""
-    return (since.isna() | (since <= day)).astype(bool)
+    start = dates_of(since)
+    return np.isnat(start) | (start <= as_datetime64(day))
 
 
-def service_projects(compounds: pd.DataFrame, modes, day: pd.Timestamp) -> pd.Series:
+def service_projects(compounds: pd.DataFrame, modes, day: pd.Timestamp) -> np.ndarray:
     """Mask over compounds: a service project on `day` (SPEC section 1 "Party units"): in
     scope (纳入统计, blank = 是), its 物业管理方式 one of `modes`, its service started."""
-    in_scope = compounds["in_scope"].fillna(True).astype(bool)
+    in_scope = compounds["in_scope"].to_numpy(dtype=bool, na_value=True)
+    mode = compounds["management_mode"].to_numpy(dtype=object)
     return (
-        in_scope
-        & isin(compounds["management_mode"], modes)
-        & service_started(compounds["service_since"], day)
-    ).astype(bool)
+        in_scope & in_set(mode, frozenset(modes)) & service_started(compounds["service_since"], day)
+    )
 
 
 def lifecycle_state(founded: pd.Series, dissolved: pd.Series, day: pd.Timestamp, active: str):

@@ -10,7 +10,8 @@ import numpy as np
 from .. import schema
 from ..display import show
 from ..issues import ERROR, WARNING, Issue
-from .context import C, Context, M, P, rows_where, truthy
+from ..units import as_datetime64
+from .context import C, Context, M, P, rows_where
 
 # --- structural --------------------------------------------------------------------------
 
@@ -58,9 +59,14 @@ def check_value_missing(ctx: Context) -> Iterator[Issue]:
         for f in roster.fields:
             if not f.required:
                 continue
-            col = df[f.key]
-            empty = col.isna() if f.type != "idlist" else col.map(len) == 0
-            mask = (empty & ds.has_column(roster.key, f.key)).to_numpy()
+            if f.type == "idlist":
+                lists = ctx.v(roster.key, f.key).tolist()
+                empty = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists)) == 0
+            else:
+                empty = ctx.isna(roster.key, f.key)
+            if not empty.any():
+                continue
+            mask = empty & ctx.has_column(roster.key, f.key)
             bad = ds.invalid.get((roster.key, f.key))
             if bad is not None:
                 mask = mask & ~bad
@@ -84,8 +90,8 @@ def check_not_above(ctx: Context) -> Iterator[Issue]:
             if not f.not_above:
                 continue
             other = roster.field(f.not_above)
-            v, top = df[f.key], df[f.not_above]
-            for i in rows_where(truthy(v.notna() & top.notna() & (v > top))):
+            v, top = ctx.nums(roster.key, f.key), ctx.nums(roster.key, f.not_above)
+            for i in rows_where(v > top):
                 yield ctx.issue(
                     roster.key,
                     i,
@@ -100,6 +106,7 @@ def check_not_above(ctx: Context) -> Iterator[Issue]:
 def check_date_future(ctx: Context) -> Iterator[Issue]:
     """Dates later than the day of the run (任期届满日期 is naturally in the future)."""
     today = ctx.today
+    now = as_datetime64(today)
     for roster in schema.ROSTERS:
         df = ctx.ds.tables[roster.key]
         if df.empty:
@@ -107,11 +114,11 @@ def check_date_future(ctx: Context) -> Iterator[Issue]:
         for f in roster.fields:
             if f.type != "date" or f.key == "term_end":
                 continue
-            col = df[f.key]
+            col = ctx.dates(roster.key, f.key)
             # A service contract that starts next month is legitimate (the rates count it
             # from that day): a warning to check, not an error.
             planned = f.key == "service_since"
-            for i in rows_where(truthy(col.notna() & (col > today))):
+            for i in rows_where(col > now):
                 yield ctx.issue(
                     roster.key,
                     i,
@@ -135,9 +142,9 @@ def check_date_order(ctx: Context) -> Iterator[Issue]:
         if df.empty:
             continue
         roster = schema.ROSTER_BY_KEY[roster_key]
-        a, b = df[first], df[later]
+        a, b = ctx.dates(roster_key, first), ctx.dates(roster_key, later)
         la, lb = roster.field(first).label, roster.field(later).label
-        for i in rows_where(truthy(a.notna() & b.notna() & (a > b))):
+        for i in rows_where(a > b):
             yield ctx.issue(
                 roster_key,
                 i,

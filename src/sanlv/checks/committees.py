@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import repeat
 
+import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..display import iso_date, show
+from ..display import show, show_many
 from ..issues import WARNING, Issue
-from ..units import isin
-from .context import C, Context, M, rows_where, truthy
+from ..units import in_set
+from .context import C, Context, M, rows_where
 
 # --- policy: committees ------------------------------------------------------------------
 
 
-def _households_of(ctx: Context, compound_ids: pd.Series) -> pd.Series:
-    comp = ctx.ds.compounds
-    hh = comp[comp["compound_id"].notna()].drop_duplicates("compound_id")
-    return compound_ids.map(hh.set_index("compound_id")["households"])
+def _households_of(ctx: Context, compound_ids: np.ndarray) -> np.ndarray:
+    """总户数 of the compound each id names (its first row), NaN when unknown."""
+    filled = ~ctx.isna(C, "compound_id")
+    ids, hh = ctx.v(C, "compound_id")[filled], ctx.nums(C, "households")[filled]
+    first: dict[object, float] = {}
+    for cid, h in zip(ids.tolist(), hh.tolist(), strict=True):
+        first.setdefault(cid, h)
+    found = map(first.get, compound_ids.tolist(), repeat(float("nan")))
+    return np.fromiter(found, dtype=np.float64, count=len(compound_ids))
 
 
 def check_committee_size(ctx: Context) -> Iterator[Issue]:
@@ -27,16 +34,16 @@ def check_committee_size(ctx: Context) -> Iterator[Issue]:
         return
     r = ctx.rules
     act = ctx.active_committees()
-    m = com["members"]
-    has = act & m.notna()
-    odd = (m % 2 == 1).fillna(False).astype(bool)
-    hh = _households_of(ctx, com["compound_id"])
-    small = truthy(hh.notna() & (hh <= r.small_compound_households))
-    ywh = truthy(com["kind"] == schema.KIND_YWH)
-    wgh = truthy(com["kind"] == schema.KIND_WGH)
-    in_range = truthy((m >= r.committee_min_members) & (m <= r.committee_max_members))
-    ywh_ok = (in_range & odd) | (truthy(m == 3) & small)
-    wgh_ok = truthy(m >= r.wuguanhui_min_members) & odd
+    m = ctx.nums(M, "members")
+    has = act & ~np.isnan(m)
+    odd = m % 2 == 1
+    hh = _households_of(ctx, ctx.v(M, "compound_id"))
+    small = hh <= r.small_compound_households
+    ywh = ctx.is_value(M, "kind", schema.KIND_YWH)
+    wgh = ctx.is_value(M, "kind", schema.KIND_WGH)
+    in_range = (m >= r.committee_min_members) & (m <= r.committee_max_members)
+    ywh_ok = (in_range & odd) | ((m == 3) & small)
+    wgh_ok = (m >= r.wuguanhui_min_members) & odd
     bad = has & ((ywh & ~ywh_ok) | (wgh & ~wgh_ok))
     for i in rows_where(bad):
         n = int(ctx.v(M, "members")[i])
@@ -63,18 +70,17 @@ def check_committee_term(ctx: Context) -> Iterator[Issue]:
     if com.empty:
         return
     r = ctx.rules
-    base = ctx.active_committees() & com["founded"].notna() & com["term_end"].notna()
+    founded, term_end = ctx.dates(M, "founded"), ctx.dates(M, "term_end")
+    base = ctx.active_committees() & ~np.isnat(founded) & ~np.isnat(term_end)
     for kind, years, name in (
         (schema.KIND_YWH, r.committee_max_term_years, "业委会"),
         (schema.KIND_WGH, r.wuguanhui_max_term_years, "物管会"),
     ):
-        sel = base & truthy(com["kind"] == kind)
-        if not sel.any():
+        sel = rows_where(base & ctx.is_value(M, "kind", kind))
+        if not len(sel):
             continue
-        limit = com.loc[sel, "founded"] + pd.DateOffset(years=years)
-        over = pd.Series(False, index=com.index)
-        over[sel] = (com.loc[sel, "term_end"] > limit).to_numpy()
-        for i in rows_where(over):
+        limit = (pd.DatetimeIndex(founded[sel]) + pd.DateOffset(years=years)).to_numpy()
+        for i in sel[term_end[sel] > limit]:
             yield ctx.issue(
                 M,
                 i,
@@ -92,23 +98,23 @@ def check_committee_expiry(ctx: Context) -> Iterator[Issue]:
     com = ctx.ds.committees
     if com.empty:
         return
-    te = com["term_end"]
-    act = ctx.active_committees() & te.notna()
-    day = ctx.as_of
-    soon = day + pd.Timedelta(days=ctx.rules.expiry_warning_days)
-    iso = day.date().isoformat()
-    pos = rows_where(act & truthy(te < day))
+    te = ctx.dates(M, "term_end")
+    act = ctx.active_committees()
+    day = ctx.day
+    soon = day + np.timedelta64(ctx.rules.expiry_warning_days, "D")
+    iso = ctx.as_of.date().isoformat()
+    pos = rows_where(act & (te < day))
     yield from ctx.issues_at(
         M,
         pos,
         "term_end",
         "committee-expired",
         WARNING,
-        (f"任期已于 {iso_date(t)} 届满，截至 {iso} 未换届。" for t in te.iloc[pos]),
+        (f"任期已于 {t} 届满，截至 {iso} 未换届。" for t in show_many(te[pos])),
         hint="请督促及时换届；已换届的请更新成立日期和任期届满日期。",
     )
-    pos = rows_where(act & truthy((te >= day) & (te <= soon)))
-    ends = te.iloc[pos]
+    pos = rows_where(act & (te >= day) & (te <= soon))
+    ends = te[pos]
     yield from ctx.issues_at(
         M,
         pos,
@@ -116,10 +122,10 @@ def check_committee_expiry(ctx: Context) -> Iterator[Issue]:
         "committee-expiring",
         WARNING,
         (
-            f"任期将于 {iso_date(t)} 届满（{d} 天后）。"
-            if d
-            else f"任期今天（{iso_date(t)}）届满。"
-            for t, d in zip(ends, (ends - day).dt.days.tolist(), strict=True)
+            f"任期将于 {t} 届满（{d} 天后）。" if d else f"任期今天（{t}）届满。"
+            for t, d in zip(
+                show_many(ends), ((ends - day) // np.timedelta64(1, "D")).tolist(), strict=True
+            )
         ),
         hint="请提前筹备换届选举。",
     )
@@ -131,8 +137,8 @@ def check_committee_party(ctx: Context) -> Iterator[Issue]:
     if com.empty:
         return
     act = ctx.active_committees()
-    pm, m = com["party_members"], com["members"]
-    pos = rows_where(act & truthy(pm == 0))
+    pm, m = ctx.nums(M, "party_members"), ctx.nums(M, "members")
+    pos = rows_where(act & (pm == 0))
     yield from ctx.issues_at(
         M,
         pos,
@@ -144,7 +150,7 @@ def check_committee_party(ctx: Context) -> Iterator[Issue]:
     )
     share = ctx.rules.party_share_min
     pm_v, m_v = ctx.v(M, "party_members"), ctx.v(M, "members")
-    low = act & truthy((pm > 0) & (m > 0) & (pm <= m) & (pm < share * m))
+    low = act & (pm > 0) & (m > 0) & (pm <= m) & (pm < share * m)
     pos = rows_where(low)
     yield from ctx.issues_at(
         M,
@@ -161,11 +167,13 @@ def check_committee_party(ctx: Context) -> Iterator[Issue]:
     )
 
 
-def _ids_by_compound(com: pd.DataFrame, wanted: pd.Series) -> dict[str, str]:
-    """Committee ids joined by 、 for the wanted compounds only (no per-group lambdas)."""
-    sub = com[isin(com["compound_id"], wanted)]
+def _ids_by_compound(ctx: Context, rows: np.ndarray, wanted: set) -> dict[str, str]:
+    """Committee ids (of the committee rows marked in `rows`) joined by 、, for the wanted
+    compounds only."""
+    cids, wids = ctx.v(M, "compound_id"), ctx.v(M, "committee_id")
+    sub = np.flatnonzero(rows & in_set(cids, wanted))
     out: dict[str, list[str]] = {}
-    for cid, wid in zip(sub["compound_id"], sub["committee_id"], strict=True):
+    for cid, wid in zip(cids[sub].tolist(), wids[sub].tolist(), strict=True):
         if wid is not None and not pd.isna(wid):
             out.setdefault(cid, []).append(str(wid))
     return {k: "、".join(v) for k, v in out.items()}
@@ -176,14 +184,14 @@ def check_committee_coexist(ctx: Context) -> Iterator[Issue]:
     com = ctx.ds.committees
     if com.empty:
         return
-    act = ctx.active_committees() & com["compound_id"].notna()
-    ywh = com[act & truthy(com["kind"] == schema.KIND_YWH)]
-    wgh = (
-        act & truthy(com["kind"] == schema.KIND_WGH) & isin(com["compound_id"], ywh["compound_id"])
-    )
-    ywh_by = _ids_by_compound(ywh, com.loc[wgh, "compound_id"])
+    cids = ctx.v(M, "compound_id")
+    act = ctx.active_committees() & ~ctx.isna(M, "compound_id")
+    ywh = act & ctx.is_value(M, "kind", schema.KIND_YWH)
+    wgh = act & ctx.is_value(M, "kind", schema.KIND_WGH)
+    wgh &= in_set(cids, set(cids[ywh].tolist()))
+    ywh_by = _ids_by_compound(ctx, ywh, set(cids[wgh].tolist()))
     for i in rows_where(wgh):
-        cid = ctx.v(M, "compound_id")[i]
+        cid = cids[i]
         yield ctx.issue(
             M,
             i,
@@ -200,13 +208,14 @@ def check_committee_ineligible(ctx: Context) -> Iterator[Issue]:
     comp, com = ctx.ds.compounds, ctx.ds.committees
     if comp.empty or com.empty:
         return
-    act = com[ctx.active_committees().to_numpy() & com["compound_id"].notna().to_numpy()]
-    not_eligible = truthy(comp["committee_eligible"].eq(False))
-    bad = not_eligible & isin(comp["compound_id"], act["compound_id"])
-    bad &= ctx.ds.has_column(C, "committee_eligible")
-    by = _ids_by_compound(act, comp.loc[bad, "compound_id"])
+    act = ctx.active_committees() & ~ctx.isna(M, "compound_id")
+    ids = ctx.v(C, "compound_id")
+    bad = ctx.is_value(C, "committee_eligible", False)
+    bad &= in_set(ids, set(ctx.v(M, "compound_id")[act].tolist()))
+    bad &= ctx.has_column(C, "committee_eligible")
+    by = _ids_by_compound(ctx, act, set(ids[bad].tolist()))
     for i in rows_where(bad):
-        cid = ctx.v(C, "compound_id")[i]
+        cid = ids[i]
         yield ctx.issue(
             C,
             i,

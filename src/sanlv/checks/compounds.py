@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import pandas as pd
 
 from .. import schema
 from ..columns import fold_codes
 from ..issues import ERROR, WARNING, Issue
-from ..units import isin
-from .context import C, Context, rows_where, truthy
+from ..units import in_set
+from .context import C, Context, distinct_per_group, rows_where
 
 # --- policy: compounds -------------------------------------------------------------------
 
@@ -20,18 +21,18 @@ def check_service_company(ctx: Context) -> Iterator[Issue]:
     comp = ctx.ds.compounds
     if comp.empty:
         return
-    mode, co = comp["management_mode"], comp["service_company"]
-    for i in rows_where(truthy(isin(mode, schema.MODES_NEED_COMPANY)) & co.isna()):
+    mode, co_na = ctx.v(C, "management_mode"), ctx.isna(C, "service_company")
+    for i in rows_where(in_set(mode, set(schema.MODES_NEED_COMPANY)) & co_na):
         yield ctx.issue(
             C,
             i,
             "service_company",
             "service-company-missing",
             ERROR,
-            f"物业管理方式为“{ctx.v(C, 'management_mode')[i]}”，但没有填写物业服务企业。",
+            f"物业管理方式为“{mode[i]}”，但没有填写物业服务企业。",
             hint="请填写物业服务企业全称；如实际没有物业企业，请改正物业管理方式。",
         )
-    for i in rows_where(truthy(mode == schema.MODE_NONE) & co.notna()):
+    for i in rows_where(ctx.is_value(C, "management_mode", schema.MODE_NONE) & ~co_na):
         yield ctx.issue(
             C,
             i,
@@ -43,31 +44,31 @@ def check_service_company(ctx: Context) -> Iterator[Issue]:
         )
 
 
+def _pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One code per distinct (a, b) pair of two arrays of codes (non-negative integers)."""
+    return pd.factorize(a.astype(np.int64) * (int(b.max()) + 1) + b)[0]
+
+
 def check_compound_duplicate_name(ctx: Context) -> Iterator[Issue]:
     """The same compound name in one community under two ids."""
     comp = ctx.ds.compounds
     if comp.empty:
         return
-    pos = rows_where(comp["compound_id"].notna() & comp["name"].notna())
-    sub = comp.iloc[pos]
-    # Integer codes of the folded texts (streets and communities repeat: fold each once).
-    key = pd.DataFrame(
-        {
-            "s": fold_codes(sub["street"]),
-            "c": fold_codes(sub["community"]),
-            "n": fold_codes(sub["name"]),
-            "id": pd.factorize(sub["compound_id"].to_numpy(dtype=object))[0],
-            "pos": pos,
-        }
-    )
-    n_ids = key.groupby(["s", "c", "n"])["id"].transform("nunique")
-    cand = key[(n_ids > 1).to_numpy()]
-    if cand.empty:
+    pos = rows_where(~ctx.isna(C, "compound_id") & ~ctx.isna(C, "name"))
+    if not len(pos):
         return
     names, ids = ctx.v(C, "name"), ctx.v(C, "compound_id")
-    first: dict[tuple, tuple[str, int]] = {}
-    for s, c, n, _, i in cand.itertuples(index=False, name=None):
-        g, cid = (s, c, n), ids[i]
+    # One code per group of folded (street, community, name): streets and communities
+    # repeat, each distinct text is folded once.
+    street, community = fold_codes(ctx.v(C, "street")[pos]), fold_codes(ctx.v(C, "community")[pos])
+    group = _pairs(_pairs(street, community), fold_codes(names[pos]))
+    # the groups with two or more distinct ids
+    cand = np.flatnonzero(distinct_per_group(group, pd.factorize(ids[pos])[0]) > 1)
+    if not len(cand):
+        return
+    first: dict[int, tuple[str, int]] = {}
+    for g, i in zip(group[cand].tolist(), pos[cand].tolist(), strict=True):
+        cid = ids[i]
         if g not in first:
             first[g] = (cid, int(i))
             continue

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -17,9 +18,34 @@ from ..issues import Issue
 from ..levels import UNFILLED_DISTRICT
 from ..normalise import Dataset, location
 from ..regions import Regions
-from ..units import UNIT_COMMITTEE, active_on, attach_orgs, explode_refs, resolve_districts
+from ..units import (
+    UNIT_COMMITTEE,
+    active_on,
+    as_datetime64,
+    dates_of,
+    explode_refs,
+    in_set,
+    org_links,
+    resolve_districts,
+)
 
 C, M, P = "compounds", "committees", "party_orgs"
+
+
+class OrgRefs(NamedTuple):
+    """Every (org position, referenced id) pair of the organisations' hosts."""
+
+    pos: np.ndarray
+    ref: np.ndarray
+    company: np.ndarray  # whether the host is a 物业服务企业
+
+
+class Links(NamedTuple):
+    """Active organisations resolved to committees (see `units.org_links`)."""
+
+    pos: np.ndarray
+    committee_id: np.ndarray
+    form: np.ndarray
 
 
 @dataclass
@@ -44,6 +70,55 @@ class Context:
         if ck not in self._cache:
             self._cache[ck] = self.ds.tables[roster][key].to_numpy(dtype=object)
         return self._cache[ck]
+
+    def isna(self, roster: str, key: str) -> np.ndarray:
+        """Per row: the cell is empty (cached)."""
+        ck = ("isna", roster, key)
+        if ck not in self._cache:
+            self._cache[ck] = self.ds.tables[roster][key].isna().to_numpy()
+        return self._cache[ck]
+
+    def dates(self, roster: str, key: str) -> np.ndarray:
+        """A date column as datetime64 (NaT where empty: comparisons with it are false)."""
+        ck = ("dates", roster, key)
+        if ck not in self._cache:
+            self._cache[ck] = dates_of(self.ds.tables[roster][key])
+        return self._cache[ck]
+
+    def nums(self, roster: str, key: str) -> np.ndarray:
+        """A count column as float64 (NaN where empty: comparisons with it are false)."""
+        ck = ("nums", roster, key)
+        if ck not in self._cache:
+            col = self.ds.tables[roster][key]
+            self._cache[ck] = col.to_numpy(dtype="float64", na_value=np.nan)
+        return self._cache[ck]
+
+    def is_value(self, roster: str, key: str, value: object) -> np.ndarray:
+        """Per row: the cell holds `value` (an empty cell never does)."""
+        ck = ("is", roster, key, value)
+        if ck not in self._cache:
+            self._cache[ck] = in_set(self.v(roster, key), {value})
+        return self._cache[ck]
+
+    def has_column(self, roster: str, key: str) -> np.ndarray:
+        """Per row: whether the row's sheet has this column at all."""
+        ck = ("has", roster, key)
+        if ck not in self._cache:
+            self._cache[ck] = self.ds.has_column(roster, key)
+        return self._cache[ck]
+
+    def origin(self, roster: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per row: the index of its source and its Excel row (cached)."""
+        ck = ("origin", roster)
+        if ck not in self._cache:
+            df = self.ds.tables[roster]
+            self._cache[ck] = (df["_src"].to_numpy(), df["_row"].to_numpy())
+        return self._cache[ck]
+
+    @property
+    def day(self) -> np.datetime64:
+        """The as-of date, to compare with `dates`."""
+        return as_datetime64(self.as_of)
 
     def where(self, roster: str, i: int, key: str | None = None) -> dict:
         """Like Dataset.where, from cached arrays (row-by-row column access is slow)."""
@@ -119,37 +194,43 @@ class Context:
         hint: str = "",
     ) -> list[Issue]:
         """One issue per row position, at the cell of `key` (its value shown), in one pass."""
-        df = self.ds.tables[roster]
-        srcs = df["_src"].to_numpy()[positions].tolist()
-        rows = df["_row"].to_numpy()[positions].tolist()
-        values = show_many(df[key].iloc[positions])
+        if not len(positions):
+            return []
+        src, row = self.origin(roster)
+        srcs, rows = src[positions].tolist(), row[positions].tolist()
+        date = self.ds.tables[roster][key].dtype.kind == "M"
+        values = show_many((self.dates(roster, key) if date else self.v(roster, key))[positions])
         make = self._maker(roster, key, code, severity, hint)
         return [make(*a) for a in zip(srcs, rows, messages, values, strict=True)]
 
     # --- shared derived data ---------------------------------------------------------------
 
-    def active_committees(self) -> pd.Series:
+    def active_committees(self) -> np.ndarray:
         """Mask over the committees table: active on the as-of date."""
         if "active_com" not in self._cache:
             self._cache["active_com"] = active(self.ds.committees, self.as_of)
         return self._cache["active_com"]
 
-    def active_orgs(self) -> pd.Series:
+    def active_orgs(self) -> np.ndarray:
         if "active_org" not in self._cache:
             self._cache["active_org"] = active(self.ds.party_orgs, self.as_of)
         return self._cache["active_org"]
 
+    def ids(self, roster: str, key: str) -> set:
+        """The set of the filled values of an id column (shared: do not modify it)."""
+        ck = ("ids", roster, key)
+        if ck not in self._cache:
+            v = self.v(roster, key)
+            self._cache[ck] = set(v[~self.isna(roster, key)].tolist())
+        return self._cache[ck]
+
     def compound_ids(self) -> set[str]:
         """Every compound id (the set is shared: do not modify it)."""
-        if "compound_ids" not in self._cache:
-            self._cache["compound_ids"] = set(self.ds.compounds["compound_id"].dropna())
-        return self._cache["compound_ids"]
+        return self.ids(C, "compound_id")
 
     def committee_ids(self) -> set[str]:
         """Every committee id (the set is shared: do not modify it)."""
-        if "committee_ids" not in self._cache:
-            self._cache["committee_ids"] = set(self.ds.committees["committee_id"].dropna())
-        return self._cache["committee_ids"]
+        return self.ids(M, "committee_id")
 
     def districts(self) -> tuple[np.ndarray, np.ndarray]:
         """Per compound row: its district (SPEC section 1), and whether it stays unknown in
@@ -163,33 +244,25 @@ class Context:
     def roster_loaded(self, roster: str) -> bool:
         return any(s.roster == roster for s in self.ds.sources)
 
-    def org_refs(self) -> pd.DataFrame:
+    def org_refs(self) -> OrgRefs:
         """Every (org position, referenced id) pair, with whether the host is a company."""
         if "org_refs" not in self._cache:
-            orgs = self.ds.party_orgs
-            pos, refs = explode_refs(orgs["host_ref"].to_numpy(dtype=object))
-            company = truthy(orgs["host_kind"] == schema.HOST_COMPANY).to_numpy()
-            self._cache["org_refs"] = pd.DataFrame(
-                {
-                    "pos": pos.astype(np.int64),
-                    "ref": pd.Series(refs, dtype=object),
-                    "company": company[pos],
-                }
-            )
+            pos, refs = explode_refs(self.v(P, "host_ref"))
+            company = self.is_value(P, "host_kind", schema.HOST_COMPANY)
+            self._cache["org_refs"] = OrgRefs(pos.astype(np.int64), refs, company[pos])
         return self._cache["org_refs"]
 
-    def links(self) -> pd.DataFrame:
+    def links(self) -> Links:
         """Active organisations resolved to committees: org position, committee id, form."""
-        if "links" in self._cache:
-            return self._cache["links"]
-        links = attach_orgs(self.ds.party_orgs, self.ds.committees, self.as_of)
-        links = links[(links["unit_kind"] == UNIT_COMMITTEE).to_numpy()]
-        out = links[["pos", "unit_id", "form"]].rename(columns={"unit_id": "committee_id"})
-        self._cache["links"] = out.reset_index(drop=True)
+        if "links" not in self._cache:
+            pos, kind, unit_id = org_links(self.ds.party_orgs, self.ds.committees, self.as_of)
+            com = kind == UNIT_COMMITTEE
+            form = self.v(P, "form")[pos[com]]
+            self._cache["links"] = Links(pos[com], unit_id[com], form)
         return self._cache["links"]
 
 
-def active(df: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
+def active(df: pd.DataFrame, day: pd.Timestamp) -> np.ndarray:
     return active_on(df["founded"], df["dissolved"], day)
 
 
@@ -198,6 +271,8 @@ def rows_where(mask: pd.Series | np.ndarray) -> np.ndarray:
     return np.flatnonzero(np.asarray(m, dtype=bool))
 
 
-def truthy(s: pd.Series) -> pd.Series:
-    """A boolean mask with NA as False."""
-    return s.fillna(False).astype(bool)
+def distinct_per_group(group: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Per row: how many distinct values its group holds (both arrays of non-negative
+    integer codes)."""
+    n = int(values.max()) + 1
+    return np.bincount(pd.unique(group.astype(np.int64) * n + values) // n)[group]

@@ -7,14 +7,15 @@ import difflib
 from collections.abc import Iterator
 
 import numpy as np
+import pandas as pd
 
 from .. import schema
-from ..columns import fold_series
+from ..columns import fold_codes, fold_values
 from ..display import show
 from ..issues import ERROR, WARNING, Issue
 from ..schema import fold
-from ..units import isin
-from .context import C, Context, M, P, rows_where, truthy
+from ..units import in_set
+from .context import C, Context, M, P, distinct_per_group, rows_where
 
 
 def _record(ctx: Context, roster: str, i: int, keys: list[str]) -> tuple:
@@ -32,8 +33,7 @@ def check_id_duplicate(ctx: Context) -> Iterator[Issue]:
         df = ds.tables[roster.key]
         if df.empty:
             continue
-        ids = df[roster.id_field]
-        dup = truthy(ids.notna() & ids.duplicated(keep=False))
+        dup = _duplicated(ctx.v(roster.key, roster.id_field))
         if not dup.any():
             continue
         keys = roster.keys
@@ -104,6 +104,15 @@ def check_id_duplicate(ctx: Context) -> Iterator[Issue]:
             earlier.append(int(i))
 
 
+def _duplicated(ids: np.ndarray) -> np.ndarray:
+    """Per row: the id is filled and occurs more than once."""
+    codes, uniques = pd.factorize(ids)
+    if len(uniques) == int((codes >= 0).sum()):
+        return np.zeros(len(ids), dtype=bool)
+    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    return (codes >= 0) & (counts[codes] > 1)
+
+
 def check_ref_missing(ctx: Context) -> Iterator[Issue]:
     """References to ids that exist nowhere."""
     ds = ctx.ds
@@ -112,9 +121,9 @@ def check_ref_missing(ctx: Context) -> Iterator[Issue]:
     com = ds.committees
     external = ctx.external_ids
     if not com.empty and (ctx.roster_loaded(C) or external is not None):
-        cid = com["compound_id"]
-        for i in rows_where(truthy(cid.notna() & ~isin(cid, comp_ids))):
-            ref = ctx.v(M, "compound_id")[i]
+        cids = ctx.v(M, "compound_id")
+        for i in rows_where(~ctx.isna(M, "compound_id") & ~in_set(cids, comp_ids)):
+            ref = cids[i]
             if external is not None:
                 if ref not in external:
                     yield _pending(ctx, M, i, "compound_id", f"小区编号“{ref}”")
@@ -131,13 +140,14 @@ def check_ref_missing(ctx: Context) -> Iterator[Issue]:
     orgs = ds.party_orgs
     if orgs.empty or not (ctx.roster_loaded(C) or ctx.roster_loaded(M) or external is not None):
         return
-    is_company = (orgs["host_kind"] == schema.HOST_COMPANY).fillna(False).to_numpy()
-    known_any = comp_ids | com_ids
+    is_company = ctx.is_value(P, "host_kind", schema.HOST_COMPANY)
     lk = ctx.org_refs()
-    in_comp = isin(lk["ref"], comp_ids)
-    bad = ~in_comp & (lk["company"] | ~isin(lk["ref"], com_ids))
+    bad = ~in_set(lk.ref, comp_ids) & (lk.company | ~in_set(lk.ref, com_ids))
+    if not bad.any():
+        return
+    known_any = comp_ids | com_ids
     refs = ctx.v(P, "host_ref")
-    for i in np.unique(lk.loc[bad, "pos"].to_numpy()):
+    for i in np.unique(lk.pos[bad]):
         ref = refs[i]
         allowed = comp_ids if is_company[i] else known_any
         missing = [r for r in ref if r not in allowed]
@@ -183,20 +193,24 @@ def check_ref_ambiguous(ctx: Context) -> Iterator[Issue]:
     orgs, com = ctx.ds.party_orgs, ctx.ds.committees
     if orgs.empty or com.empty:
         return
-    active = com[ctx.active_committees().to_numpy()]
-    pairs = active[["compound_id", "committee_id"]].dropna().drop_duplicates()
-    counts = pairs["compound_id"].value_counts()
-    if not (counts > 1).any():
+    # the distinct committee ids of each compound's active committees, in table order
+    rows = ctx.active_committees() & ~ctx.isna(M, "compound_id") & ~ctx.isna(M, "committee_id")
+    cids, wids = ctx.v(M, "compound_id")[rows], ctx.v(M, "committee_id")[rows]
+    codes = pd.factorize(cids)[0]
+    repeated = np.bincount(codes)[codes] > 1  # one row: one committee, no ambiguity
+    by: dict[str, list[str]] = {}
+    for cid, wid in zip(cids[repeated].tolist(), wids[repeated].tolist(), strict=True):
+        listed = by.setdefault(cid, [])
+        if wid not in listed:
+            listed.append(wid)
+    many = {cid: listed for cid, listed in by.items() if len(listed) > 1}
+    if not many:
         return
-    multi = pairs[isin(pairs["compound_id"], counts.index[counts > 1])]
-    many: dict[str, list[str]] = {}
-    for cid, wid in zip(multi["compound_id"], multi["committee_id"], strict=True):
-        many.setdefault(cid, []).append(wid)
     com_ids = ctx.committee_ids()
     lk = ctx.org_refs()
-    bad = ~lk["company"] & isin(lk["ref"], list(many)) & ~isin(lk["ref"], com_ids)
+    bad = ~lk.company & in_set(lk.ref, set(many)) & ~in_set(lk.ref, com_ids)
     refs = ctx.v(P, "host_ref")
-    for i in np.unique(lk.loc[bad, "pos"].to_numpy()):
+    for i in np.unique(lk.pos[bad]):
         for r in refs[i]:
             if r in many and r not in com_ids:
                 ids = "、".join(many[r])
@@ -219,20 +233,18 @@ def check_name_conflict(ctx: Context) -> Iterator[Issue]:
     df = ds.compounds
     if df.empty or len(ds.files) < 2:
         return
-    sub = df[df["compound_id"].notna() & df["name"].notna()]
-    folded = fold_series(sub["name"])
-    n = folded.groupby(sub["compound_id"]).nunique()
-    bad_ids = set(n[n > 1].index)
-    if not bad_ids:
+    pos = rows_where(~ctx.isna(C, "compound_id") & ~ctx.isna(C, "name"))
+    if not len(pos):
         return
+    ids, names = ctx.v(C, "compound_id"), ctx.v(C, "name")
+    n_names = distinct_per_group(pd.factorize(ids[pos])[0], fold_codes(names[pos]))
     files = ctx.files(C)
     first: dict[str, int] = {}
-    for i in rows_where(isin(df["compound_id"], bad_ids) & df["name"].notna()):
-        cid = ctx.v(C, "compound_id")[i]
+    for i in pos[n_names > 1]:
+        cid = ids[i]
         j = first.setdefault(cid, int(i))
         if j == i or files[i] == files[j]:
             continue
-        names = ctx.v(C, "name")
         if fold(names[i]) == fold(names[j]):
             continue
         yield ctx.issue(
@@ -252,10 +264,8 @@ def check_region_unknown(ctx: Context) -> Iterator[Issue]:
     df = ctx.ds.compounds
     if reg is None or df.empty:
         return
-    st = fold_series(df["street"]).fillna("")
-    co = fold_series(df["community"]).fillna("")
-    st_v, co_v = st.to_numpy(dtype=object), co.to_numpy(dtype=object)
-    bad_street = truthy(df["street"].notna() & ~isin(st, reg.streets))
+    st_v, co_v = fold_values(ctx.v(C, "street")), fold_values(ctx.v(C, "community"))
+    bad_street = ~ctx.isna(C, "street") & ~in_set(st_v, reg.streets)
     for i in rows_where(bad_street):
         near = difflib.get_close_matches(st_v[i], list(reg.streets), n=1, cutoff=0.3)
         yield ctx.issue(
@@ -276,8 +286,8 @@ def check_region_unknown(ctx: Context) -> Iterator[Issue]:
         dtype=bool,
         count=len(st_v),
     )
-    filled = (df["street"].notna() & df["community"].notna()).to_numpy()
-    bad_pair = ~bad_street.to_numpy() & filled & ~listed
+    filled = ~ctx.isna(C, "street") & ~ctx.isna(C, "community")
+    bad_pair = ~bad_street & filled & ~listed
     for i in rows_where(bad_pair):
         options = [c for s, c in reg.pairs if s == st_v[i]]
         near = difflib.get_close_matches(co_v[i], options, n=1, cutoff=0.3)

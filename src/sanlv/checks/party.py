@@ -8,8 +8,8 @@ import numpy as np
 
 from .. import schema
 from ..issues import WARNING, Issue
-from ..units import first_by_id, isin, service_projects
-from .context import Context, M, P, rows_where, truthy
+from ..units import in_set, service_projects
+from .context import C, Context, M, P, rows_where
 
 # --- policy: Party organisations ---------------------------------------------------------
 
@@ -24,17 +24,20 @@ def check_party_org(ctx: Context) -> Iterator[Issue]:
     if com.empty:
         return
     links = ctx.links()
-    instructor = set(links["committee_id"])
-    covered_org = set(links.loc[isin(links["form"], schema.ORG_FORMS), "committee_id"])
-    act = ctx.active_committees() & com["committee_id"].notna()
-    no_org = ~isin(com["committee_id"], covered_org)
+    instructor = set(links.committee_id.tolist())
+    covered_org = set(links.committee_id[in_set(links.form, set(schema.ORG_FORMS))].tolist())
+    ids = ctx.v(M, "committee_id")
+    act = ctx.active_committees() & ~ctx.isna(M, "committee_id")
+    no_org = ~in_set(ids, covered_org)
     days_limit = ctx.rules.new_committee_party_org_days
-    age = (ctx.as_of - com["founded"]).dt.days
-    old = truthy(age > days_limit)
+    founded = ctx.dates(M, "founded")
+    age_v = np.zeros(len(founded), dtype=np.int64)
+    dated = ~np.isnat(founded)
+    age_v[dated] = (ctx.day - founded[dated]) // np.timedelta64(1, "D")
+    old_v = dated & (age_v > days_limit)
     need = ctx.config.party.min_members_for_org
-    required = act & truthy(com["party_members"] >= need) & no_org
-    ids, pm_v, age_v = ctx.v(M, "committee_id"), ctx.v(M, "party_members"), age.to_numpy()
-    old_v = old.to_numpy()
+    required = act & (ctx.nums(M, "party_members") >= need) & no_org
+    pm_v = ctx.v(M, "party_members")
 
     def required_text(i: int) -> str:
         text = f"委员中有 {pm_v[i]} 名党员（≥{need}），但没有建立党组织"
@@ -54,7 +57,7 @@ def check_party_org(ctx: Context) -> Iterator[Issue]:
         (required_text(i) for i in pos.tolist()),
         hint="具备条件的应单独或联合组建党支部，并在党组织表中登记（依托对象编号填本组织编号）。",
     )
-    pos = rows_where(act & old & no_org & ~required)
+    pos = rows_where(act & old_v & no_org & ~required)
     yield from ctx.issues_at(
         M,
         pos,
@@ -74,32 +77,42 @@ def check_party_org(ctx: Context) -> Iterator[Issue]:
     )
 
 
+def _service_projects(ctx: Context) -> set:
+    """The ids of the compounds that are service projects on the as-of date (each id as its
+    first row says)."""
+    modes = ctx.config.party.service_project_modes
+    project = service_projects(ctx.ds.compounds, modes, ctx.as_of)
+    filled = ~ctx.isna(C, "compound_id")
+    first: dict[object, bool] = {}
+    for cid, p in zip(
+        ctx.v(C, "compound_id")[filled].tolist(), project[filled].tolist(), strict=True
+    ):
+        first.setdefault(cid, p)
+    return {cid for cid, p in first.items() if p}
+
+
 def check_party_host_inactive(ctx: Context) -> Iterator[Issue]:
     """An active organisation whose host is dissolved, not yet founded or has no unit."""
     orgs = ctx.ds.party_orgs
     if orgs.empty:
         return
-    ds = ctx.ds
-    com, comp = ds.committees, ds.compounds
     com_ids = ctx.committee_ids()
-    com_active = set(com.loc[ctx.active_committees().to_numpy(), "committee_id"].dropna())
+    active = ctx.active_committees()
+    com_active = set(ctx.v(M, "committee_id")[active & ~ctx.isna(M, "committee_id")].tolist())
     comp_ids = ctx.compound_ids()
-    comp_with_active = set(com.loc[ctx.active_committees().to_numpy(), "compound_id"].dropna())
-    c1 = first_by_id(comp, "compound_id")
-    modes = ctx.config.party.service_project_modes
-    project = set(c1.loc[service_projects(c1, modes, ctx.as_of).to_numpy(), "compound_id"])
-    act = ctx.active_orgs()
-    is_company = (orgs["host_kind"] == schema.HOST_COMPANY).fillna(False).to_numpy()
+    comp_with_active = set(ctx.v(M, "compound_id")[active & ~ctx.isna(M, "compound_id")].tolist())
+    project = _service_projects(ctx)
+    is_company = ctx.is_value(P, "host_kind", schema.HOST_COMPANY)
     refs = ctx.v(P, "host_ref")
     lk = ctx.org_refs()
-    r_ = lk["ref"]
-    in_com, in_comp = isin(r_, com_ids), isin(r_, comp_ids)
-    suspect = lk["pos"].isin(rows_where(act)) & (
-        (lk["company"] & in_comp & ~isin(r_, project))
-        | (~lk["company"] & in_com & ~isin(r_, com_active))
-        | (~lk["company"] & ~in_com & in_comp & ~isin(r_, comp_with_active))
+    r_, company = lk.ref, lk.company
+    in_com, in_comp = in_set(r_, com_ids), in_set(r_, comp_ids)
+    suspect = ctx.active_orgs()[lk.pos] & (
+        (company & in_comp & ~in_set(r_, project))
+        | (~company & in_com & ~in_set(r_, com_active))
+        | (~company & ~in_com & in_comp & ~in_set(r_, comp_with_active))
     )
-    for i in np.unique(lk.loc[suspect, "pos"].to_numpy()):
+    for i in np.unique(lk.pos[suspect]):
         ref = refs[i]
         dead: list[str] = []
         for r in ref:
