@@ -187,3 +187,21 @@ def test_columns_written_typed_and_empty_cells_left_empty(tmp_path):
     assert [row[0] for row in got] == [("=1+1", "s"), (None, "n"), (None, "n"), ("0", "s")]
     assert [row[1] for row in got] == [(0, "n"), (None, "n"), (3, "n"), (4, "n")]
     assert ws["C2"].is_date and ws["C2"].number_format == "yyyy-mm-dd" and ws["C3"].value is None
+
+
+def test_ledger_date_columns_reach_far_dates_without_overflow():
+    """A date 300 years after Excel's epoch (a typo such as 2199) is written as its serial
+    number: nanoseconds from 1899-12-30 would overflow there (found by the fuzz test)."""
+    import pandas as pd
+
+    from sanlv import schema
+    from sanlv.render.ledger_xlsx import _column
+
+    field = next(f for f in schema.ROSTER_BY_KEY["committees"].fields if f.type == "date")
+    s = pd.Series(pd.to_datetime(["2199-07-28", None, "2026-10-31"])).astype("datetime64[ns]")
+    _, values = _column(field, s)
+    assert values == [
+        (date(2199, 7, 28) - date(1899, 12, 30)).days,
+        None,
+        (date(2026, 10, 31) - date(1899, 12, 30)).days,
+    ]

@@ -90,7 +90,8 @@ def _column(f: schema.Field, s: pd.Series) -> tuple[int, list]:
         v = s.astype(object).where(s.notna(), None)
         return _NUM, [None if x is None else int(x) for x in v]
     if f.type == "date":
-        days = (s - EXCEL_EPOCH) / pd.Timedelta(days=1)
+        # in seconds: a date 292 years after the epoch overflows nanoseconds (2199-07-28)
+        days = (s.astype("datetime64[s]") - EXCEL_EPOCH) / pd.Timedelta(days=1)
         return _DATE, days.astype(object).where(days.notna(), None).tolist()
     return _STR, show_column(f, s).tolist()
 
