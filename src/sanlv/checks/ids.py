@@ -3,6 +3,7 @@ names, names outside the official region list."""
 
 from __future__ import annotations
 
+import bisect
 import difflib
 from collections.abc import Iterator
 
@@ -122,6 +123,7 @@ def check_ref_missing(ctx: Context) -> Iterator[Issue]:
     external = ctx.external_ids
     if not com.empty and (ctx.roster_loaded(C) or external is not None):
         cids = ctx.v(M, "compound_id")
+        near_compound = Suggest(comp_ids)
         for i in rows_where(~ctx.isna(M, "compound_id") & ~in_set(cids, comp_ids)):
             ref = cids[i]
             if external is not None:
@@ -135,7 +137,7 @@ def check_ref_missing(ctx: Context) -> Iterator[Issue]:
                 "ref-missing",
                 ERROR,
                 f"小区编号“{ref}”在小区表中不存在。",
-                hint=_closest_hint(ref, comp_ids, "小区编号"),
+                hint=_closest_hint(ref, near_compound, "小区编号"),
             )
     orgs = ds.party_orgs
     if orgs.empty or not (ctx.roster_loaded(C) or ctx.roster_loaded(M) or external is not None):
@@ -146,6 +148,7 @@ def check_ref_missing(ctx: Context) -> Iterator[Issue]:
     if not bad.any():
         return
     known_any = comp_ids | com_ids
+    near_any = Suggest(known_any)
     refs = ctx.v(P, "host_ref")
     for i in np.unique(lk.pos[bad]):
         ref = refs[i]
@@ -165,7 +168,7 @@ def check_ref_missing(ctx: Context) -> Iterator[Issue]:
             hint = "请填所服务小区在小区表中的编号。"
         else:
             msg = f"依托对象编号“{'、'.join(missing)}”既不是已知的业委会（物管会）编号，也不是小区编号。"
-            hint = _closest_hint(missing[0], known_any, "编号")
+            hint = _closest_hint(missing[0], near_any, "编号")
         yield ctx.issue(P, i, "host_ref", "ref-missing", ERROR, msg, hint=hint)
 
 
@@ -181,11 +184,46 @@ def _pending(ctx: Context, roster: str, i: int, key: str, what: str) -> Issue:
     )
 
 
-def _closest_hint(value: object, choices: set[str], what: str) -> str:
-    if not choices or value is None:
+class Suggest:
+    """The closest known id to a mistyped one, for a hint. difflib compares the value with
+    every candidate (about 1 s against 50,000 ids), so a long list is narrowed to the ids
+    next to the value in sorted order, and those next to it read backwards (a typo keeps
+    either the start or the end of an id in place); each distinct value is looked up once."""
+
+    ALL = 2000  # a list this short is searched whole
+    WINDOW = 100  # else this many ids on each side of the value's place, both ways
+
+    def __init__(self, choices: set[str]) -> None:
+        self.choices = choices
+        self.ids: list[str] | None = None  # sorted when first needed
+        self.backwards: list[str] = []  # each id reversed, sorted
+        self.memo: dict[str, str | None] = {}
+
+    def near(self, value: str) -> str | None:
+        if value not in self.memo:
+            if self.ids is None:
+                self.ids = sorted(self.choices)
+                self.backwards = sorted(i[::-1] for i in self.choices)
+            pool = self.ids
+            if len(pool) > self.ALL:
+                pool = sorted(
+                    {*self._window(self.ids, value)}
+                    | {i[::-1] for i in self._window(self.backwards, value[::-1])}
+                )
+            hit = difflib.get_close_matches(value, pool, n=1, cutoff=0.6)
+            self.memo[value] = hit[0] if hit else None
+        return self.memo[value]
+
+    def _window(self, ordered: list[str], value: str) -> list[str]:
+        at = bisect.bisect_left(ordered, value)
+        return ordered[max(0, at - self.WINDOW) : at + self.WINDOW]
+
+
+def _closest_hint(value: object, suggest: Suggest, what: str) -> str:
+    if not suggest.choices or value is None:
         return ""
-    hit = difflib.get_close_matches(str(value), list(choices)[:50000], n=1, cutoff=0.6)
-    return f"是否应为“{hit[0]}”？" if hit else f"请核对{what}是否填错。"
+    hit = suggest.near(str(value))
+    return f"是否应为“{hit}”？" if hit else f"请核对{what}是否填错。"
 
 
 def check_ref_ambiguous(ctx: Context) -> Iterator[Issue]:
@@ -266,8 +304,13 @@ def check_region_unknown(ctx: Context) -> Iterator[Issue]:
         return
     st_v, co_v = fold_values(ctx.v(C, "street")), fold_values(ctx.v(C, "community"))
     bad_street = ~ctx.isna(C, "street") & ~in_set(st_v, reg.streets)
+    # one suggestion per distinct name (a wrong list gives every row of a street the error)
+    streets = list(reg.streets)
+    near_street: dict[str, list[str]] = {}
     for i in rows_where(bad_street):
-        near = difflib.get_close_matches(st_v[i], list(reg.streets), n=1, cutoff=0.3)
+        if st_v[i] not in near_street:
+            near_street[st_v[i]] = difflib.get_close_matches(st_v[i], streets, n=1, cutoff=0.3)
+        near = near_street[st_v[i]]
         yield ctx.issue(
             C,
             i,
@@ -288,9 +331,17 @@ def check_region_unknown(ctx: Context) -> Iterator[Issue]:
     )
     filled = ~ctx.isna(C, "street") & ~ctx.isna(C, "community")
     bad_pair = ~bad_street & filled & ~listed
+    options: dict[str, list[str]] = {}
+    for s, c in reg.pairs:
+        options.setdefault(s, []).append(c)
+    near_pair: dict[tuple[str, str], list[str]] = {}
     for i in rows_where(bad_pair):
-        options = [c for s, c in reg.pairs if s == st_v[i]]
-        near = difflib.get_close_matches(co_v[i], options, n=1, cutoff=0.3)
+        pair = (st_v[i], co_v[i])
+        if pair not in near_pair:
+            near_pair[pair] = difflib.get_close_matches(
+                co_v[i], options.get(st_v[i], []), n=1, cutoff=0.3
+            )
+        near = near_pair[pair]
         yield ctx.issue(
             C,
             i,
