@@ -35,13 +35,16 @@ __all__ = [
     "SUFFIXES",
     "ColumnRef",
     "FileInfo",
+    "FileRead",
     "Grid",
     "ReadResult",
     "Table",
+    "add",
     "expand",
     "expand_paths",
     "load_grids",
     "locate",
+    "read_file",
     "read_inputs",
     "workers",
 ]
@@ -54,12 +57,23 @@ class ReadResult:
     issues: list[Issue]
 
 
-def read_inputs(
-    paths: Iterable[str | os.PathLike],
+@dataclass
+class FileRead:
+    """One file as read: its facts, its located tables (in sheet order) and its reading
+    issues (in the order found)."""
+
+    info: FileInfo
+    tables: list[Table]
+    issues: list[Issue]
+
+
+def read_file(
+    path: Path,
     max_unzipped: int = MAX_UNZIPPED_BYTES,
     prepare: Callable[[Table], object] | None = None,
-) -> ReadResult:
-    """Read every file; raises InputError for a file that cannot be read at all.
+    digest: str = "",
+) -> FileRead:
+    """Read one file; raises InputError when it cannot be read or holds no roster.
 
     `prepare` (the normaliser) is applied to each located table in the reading threads, as
     soon as its sheet is read, and stored in `Table.prepared`."""
@@ -70,38 +84,53 @@ def read_inputs(
             table.prepared = prepare(table)
         return table, sheet_issues
 
-    tables: list[Table] = []
-    files: list[FileInfo] = []
+    located = load_grids(path, max_unzipped, after=lambda g: (g.sheet, *locate_one(g)))
+    digest = digest or sha256_of(path)
+    info = FileInfo(str(path), path.name, digest, path.stat().st_size, [s for s, *_ in located])
+    issues: list[Issue] = []
+    found: list[Table] = []
+    for _sheet, table, sheet_issues in located:
+        issues.extend(sheet_issues)
+        if table is not None:
+            found.append(table)
+    if not found and not any(i.code == "header-not-found" for i in issues):
+        raise InputError(
+            "header-not-found",
+            f"文件 {path.name} 中找不到小区、业委会或党组织台账（工作表名或表头都不符合），"
+            "请用 sanlv template 生成的模板填写。",
+            path.name,
+        )
+    return FileRead(info, found, issues)
+
+
+def read_inputs(
+    paths: Iterable[str | os.PathLike],
+    max_unzipped: int = MAX_UNZIPPED_BYTES,
+    prepare: Callable[[Table], object] | None = None,
+) -> ReadResult:
+    """Read every file (see read_file); a file given twice, or a copy of one, is read once
+    with a warning."""
     paths, issues = expand(paths)
+    out = ReadResult([], [], issues)
     seen: dict[str, Path] = {}
     for path in paths:
         digest = _digest(path)
         if digest in seen:
-            issues.append(_duplicate(path, seen[digest]))
+            out.issues.append(_duplicate(path, seen[digest]))
             continue
-        located = load_grids(path, max_unzipped, after=lambda g: (g.sheet, *locate_one(g)))
-        digest = digest or sha256_of(path)
-        seen[digest] = path
-        info = FileInfo(str(path), path.name, digest, path.stat().st_size, [s for s, *_ in located])
-        files.append(info)
-        found = []
-        for _sheet, table, sheet_issues in located:
-            issues.extend(sheet_issues)
-            if table is not None:
-                found.append(table)
-        if not found and not any(
-            i.code == "header-not-found" and i.file == path.name for i in issues
-        ):
-            raise InputError(
-                "header-not-found",
-                f"文件 {path.name} 中找不到小区、业委会或党组织台账（工作表名或表头都不符合），"
-                "请用 sanlv template 生成的模板填写。",
-                path.name,
-            )
-        tables.extend(found)
-    if not files:
+        r = read_file(path, max_unzipped, prepare, digest)
+        seen[r.info.sha256] = path
+        add(out, r)
+    if not out.files:
         raise InputError("file-unreadable", "没有找到要读取的台账文件。")
-    return ReadResult(tables, files, issues)
+    return out
+
+
+def add(result: ReadResult, r: FileRead) -> None:
+    """One more file's read, after those already in `result`."""
+    result.files.append(r.info)
+    result.issues.extend(r.issues)
+    result.tables.extend(r.tables)
 
 
 def _digest(path: Path) -> str:
