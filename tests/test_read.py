@@ -269,3 +269,50 @@ def test_parallel_reading_gives_the_same_dataset_as_one_thread(monkeypatch):
     ]
     for key, table in one.tables.items():
         pd.testing.assert_frame_equal(table, many.tables[key])
+
+
+def test_a_stored_read_builds_the_same_dataset_as_the_file(tmp_path):
+    """The workspace keeps each received file's read (raw strings as Arrow IPC, the rest as
+    JSON): a dataset built from the stored reads equals the one built from the files, on
+    messy street files (title rows, two-row headers, merged cells, 小计 rows, repeated
+    headers, CSV in GB18030) and the samples; a read stored by another sanlv is not used."""
+    from pathlib import Path
+
+    import numpy as np
+    import openpyxl
+    import pandas as pd
+
+    from sanlv.normalise import build_dataset
+    from sanlv.read import ReadResult, add, parsed, read_file
+
+    from . import synth
+
+    md = synth.write_messy_district(tmp_path / "区", 400, seed=7, n_streets=8)
+    samples = sorted((Path(__file__).parents[1] / "data" / "samples").glob("*.xlsx"))
+    wb = openpyxl.load_workbook(samples[-1])
+    wb.worksheets[0]["B3"] = "#N/A"  # an error cell (t="e")
+    wb.save(tmp_path / "错误值.xlsx")
+    paths = [*map(Path, md.files), *samples, tmp_path / "错误值.xlsx"]
+    direct, stored = ReadResult([], [], []), ReadResult([], [], [])
+    for path in paths:
+        r = read_file(path)
+        meta, streams = parsed.dump(r)
+        again = parsed.load(meta, streams, path, r.info.sha256)
+        assert again is not None and again.info == r.info
+        add(direct, r)
+        add(stored, again)
+    a, b = build_dataset(direct), build_dataset(stored)
+    for roster, frame in a.tables.items():
+        pd.testing.assert_frame_equal(frame, b.tables[roster])
+    assert a.sources == b.sources and a.files == b.files and a.rows == b.rows
+    assert a.issues == b.issues and len(a.issues) > 0
+    assert a.invalid.keys() == b.invalid.keys()
+    assert all(np.array_equal(a.invalid[k], b.invalid[k]) for k in a.invalid)
+    assert any(t.skipped for t in stored.tables)  # the messy rows came through
+    assert any(t.errors for t in stored.tables)  # and the error cell
+    # another version's read, or a damaged one, is read again from the file
+    meta, streams = parsed.dump(read_file(paths[0]))
+    other = meta.replace(parsed.FORMAT, "sanlv 0.0.1 read 1")
+    assert parsed.load(other, streams, paths[0], "x") is None
+    assert parsed.load(meta, streams[:-1], paths[0], "x") is None
+    assert parsed.load(meta, [b"not arrow"] * len(streams), paths[0], "x") is None

@@ -338,6 +338,43 @@ def test_close_reopen_close_gives_the_same_figures(tmp_path, month):
     assert events.count("reopen") == 1 and events.count("close") == 2
 
 
+def test_reports_use_the_stored_reads_and_equal_a_fresh_read(tmp_path, month):
+    """`receive` keeps each file's read in the record; the report from the workspace is
+    built from those (the archived workbooks are not parsed again) and equals, in the JSON
+    and on the terminal, the report built by reading the archived files (what an earlier
+    sanlv's submissions get)."""
+    ws = tmp_path / "w"
+    env = {"SANLV_WORKSPACE": str(ws), "COLUMNS": "120"}
+    assert runner.invoke(app, ["init", str(ws)]).exit_code == 0
+    files = [str(month[n]) for n in ("甲初稿", "甲", "乙", "丙")]
+    assert runner.invoke(app, ["receive", *files, "--period", "2026-10"], env=env).exit_code == 1
+    db = sqlite3.connect(ws / "sanlv.db")
+    shas = db.execute("SELECT sha256 FROM submissions ORDER BY id").fetchall()
+    assert db.execute("SELECT sha256 FROM reads ORDER BY rowid").fetchall() == shas
+    db.close()
+
+    def reports() -> tuple[str, str]:
+        args = ["report", "--period", "2026-10"]
+        out = runner.invoke(app, [*args, "--format", "json"], env=env)
+        table = runner.invoke(app, args, env=env)
+        assert out.exit_code == table.exit_code == 0, table.output
+        return out.stdout, table.stdout
+
+    import sanlv.read
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("an archived file was parsed again")
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sanlv.read, "read_file", no_parsing)
+        stored = reports()
+    db = sqlite3.connect(ws / "sanlv.db")
+    db.execute("DELETE FROM reads")
+    db.commit()
+    db.close()
+    assert reports() == stored
+
+
 # --- bad input: one Chinese line, exit 2, nothing recorded -----------------------------------
 
 
@@ -574,6 +611,7 @@ def test_region_list_is_remembered_until_it_changes_and_old_records_migrate(tmp_
     # make it a version-1 record, as written by an earlier sanlv
     con = sqlite3.connect(ws / "sanlv.db")
     con.execute("DROP TABLE region_lists")
+    con.execute("DROP TABLE reads")
     con.execute("PRAGMA user_version = 1")
     con.commit()
     con.close()
@@ -587,6 +625,7 @@ def test_region_list_is_remembered_until_it_changes_and_old_records_migrate(tmp_
     con = sqlite3.connect(ws / "sanlv.db")
     assert con.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
     assert con.execute("SELECT count(*) FROM region_lists").fetchone()[0] == 1
+    assert con.execute("SELECT count(*) FROM reads").fetchone()[0] == 0
     con.close()
     write_xlsx(ws / "区划.xlsx", {"区划": [["区", "街道", "社区"], [DISTRICT, "丁街道", "四社区"]]})
     assert streets() == ["丁街道"]

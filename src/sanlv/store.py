@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .issues import InputError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 60_000
 
 # Statements that bring the schema from version i-1 to version i (index i).
@@ -89,6 +89,16 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         """CREATE TABLE region_lists (
             sha256 TEXT PRIMARY KEY,
             expected TEXT NOT NULL           -- JSON [[district, street], ...]
+        )""",
+    ),
+    # 3: the read of each received file, by its SHA-256 (so that a report from the
+    # workspace need not parse the archived workbooks again; see read/parsed.py)
+    3: (
+        """CREATE TABLE reads (
+            sha256 TEXT PRIMARY KEY,
+            meta TEXT NOT NULL,              -- JSON: the file's facts, tables, issues
+            sizes TEXT NOT NULL,             -- JSON [bytes of each table's stream, ...]
+            data BLOB NOT NULL               -- the tables' Arrow IPC streams, one after another
         )""",
     ),
 }
@@ -225,6 +235,29 @@ class Record:
                 "INSERT OR REPLACE INTO region_lists VALUES (?, ?)",
                 (sha256, json.dumps(expected, ensure_ascii=False)),
             )
+
+    # --- the reads of received files ----------------------------------------------------
+
+    def read_of(self, sha256: str) -> tuple[str, list[bytes]] | None:
+        """The stored read of a file (JSON text and one stream per table), or None."""
+        row = self.db.execute(
+            "SELECT meta, sizes, data FROM reads WHERE sha256 = ?", (sha256,)
+        ).fetchone()
+        if row is None:
+            return None
+        meta, sizes, data = row
+        streams, at = [], 0
+        for n in json.loads(sizes):
+            streams.append(bytes(data[at : at + n]))
+            at += n
+        return meta, streams
+
+    def remember_read(self, sha256: str, meta: str, streams: list[bytes]) -> None:
+        """Store a file's read (inside the caller's transaction)."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO reads VALUES (?, ?, ?, ?)",
+            (sha256, meta, json.dumps([len(b) for b in streams]), b"".join(streams)),
+        )
 
     # --- submissions --------------------------------------------------------------------
 

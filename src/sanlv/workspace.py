@@ -30,6 +30,7 @@ from .write import sha256_of
 
 if TYPE_CHECKING:
     from .normalise import Dataset
+    from .read import FileRead, ReadResult
 
 DB_NAME = "sanlv.db"
 CONFIG_NAME = "sanlv.toml"
@@ -226,10 +227,15 @@ def receive(
     return ReceiveResult(period, out)
 
 
-def _load(path: Path, max_unzipped: int | None) -> Dataset:
-    from .normalise import load_dataset
+def _load(path: Path, max_unzipped: int | None) -> tuple[Dataset, FileRead]:
+    """The file's dataset, and its read (stored with the submission)."""
+    from .normalise import build_dataset, normalise_table
+    from .read import MAX_UNZIPPED_BYTES, FileRead, read_inputs
 
-    return load_dataset([path], max_unzipped)
+    limit = MAX_UNZIPPED_BYTES if max_unzipped is None else max_unzipped
+    result = read_inputs([path], limit, prepare=normalise_table)
+    read = FileRead(result.files[0], list(result.tables), list(result.issues))
+    return build_dataset(result), read
 
 
 def _receive_one(
@@ -240,7 +246,7 @@ def _receive_one(
     cfg: Config,
     regions,
     force: bool,
-    dataset: Callable[[], Dataset],
+    dataset: Callable[[], tuple[Dataset, FileRead]],
 ) -> Received:
     """One file's 报送登记; `dataset` reads and normalises the file (after the checksum
     showed it is new)."""
@@ -263,7 +269,7 @@ def _receive_one(
             f"与 {earlier.received_at} 接收的 {earlier.file_name} 内容相同，只记一次"
             f"（当时：{earlier.status}）。",
         )
-    ds = dataset()
+    ds, read = dataset()
     comp = ds.compounds
     if comp.empty:
         raise InputError(
@@ -300,7 +306,7 @@ def _receive_one(
         returns = _write_returns(ws, result, path, period)
     ids = [str(v) for v in comp["compound_id"].dropna().tolist()]
     ids += [str(v) for v in ds.committees["committee_id"].dropna().tolist()]
-    _record(ws, path, period, sha, errors, warnings, status, places, ids)
+    _record(ws, path, period, sha, errors, warnings, status, places, ids, read)
     return Received(path.name, status, places, errors, warnings, "", returns)
 
 
@@ -314,10 +320,14 @@ def _record(
     status: str,
     places: list[tuple[str, str]],
     ids: list[str],
+    read: FileRead,
 ) -> None:
-    """Archive a byte copy and record the submission, all or nothing: the copy goes in under
-    a temporary name, the record is committed, then the copy takes its final name (an
-    interruption is finished or undone by `Workspace.recover`)."""
+    """Archive a byte copy and record the submission with the file's read, all or nothing:
+    the copy goes in under a temporary name, the record is committed, then the copy takes
+    its final name (an interruption is finished or undone by `Workspace.recover`)."""
+    from .read import parsed
+
+    meta, streams = parsed.dump(read)
     folder = ws.archive_dir(period)
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / f"{sha[:8]}-{path.name}"
@@ -330,6 +340,7 @@ def _record(
                 ws.record.add_submission(
                     period, path.name, sha, relative, errors, warnings, status, places, ids
                 )
+                ws.record.remember_read(sha, meta, streams)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -378,7 +389,7 @@ class PeriodData:
 def period_data(ws: Workspace, period: str, max_unzipped: int | None = None) -> PeriodData:
     """The period's accepted data: each street's rows from the file that is its data (a
     file whose streets were partly replaced by later files contributes only the rest)."""
-    from .normalise import load_dataset
+    from .normalise import build_dataset
 
     accepted = ws.record.accepted(period)
     if not accepted:
@@ -387,7 +398,7 @@ def period_data(ws: Workspace, period: str, max_unzipped: int | None = None) -> 
     for place, sid in accepted.items():
         by_sid.setdefault(sid, set()).add(place)
     subs = [ws.record.submission(sid) for sid in sorted(by_sid)]
-    ds = load_dataset([ws.root / s.archive for s in subs], max_unzipped)
+    ds = build_dataset(_reads(ws, subs, max_unzipped))
     partial = {
         Path(s.archive).name: by_sid[s.id]
         for s in subs
@@ -402,6 +413,24 @@ def period_data(ws: Workspace, period: str, max_unzipped: int | None = None) -> 
         (d, s) for d, s in expected if ((d, s) not in places if d else s not in have_streets)
     ]
     return PeriodData(period, ds, places, subs, unreported)
+
+
+def _reads(ws: Workspace, subs: list[Submission], max_unzipped: int | None) -> ReadResult:
+    """The archived files of the submissions as read: each from the read stored when it was
+    received, or from the archived file itself (a submission recorded by an earlier sanlv)."""
+    from .normalise import normalise_table
+    from .read import MAX_UNZIPPED_BYTES, ReadResult, add, parsed, read_file
+
+    limit = MAX_UNZIPPED_BYTES if max_unzipped is None else max_unzipped
+    out = ReadResult([], [], [])
+    for sub in subs:
+        path = ws.root / sub.archive
+        stored = ws.record.read_of(sub.sha256)
+        read = parsed.load(*stored, path, sub.sha256) if stored is not None else None
+        if read is None:
+            read = read_file(path, limit, prepare=normalise_table, digest=sub.sha256)
+        add(out, read)
+    return out
 
 
 def _keep_accepted(ds, partial: dict[str, set[tuple[str, str]]]):
