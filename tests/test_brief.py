@@ -392,3 +392,22 @@ def test_change_since_the_end_of_last_year_from_the_record(tmp_path):
     for key, sentence in zip(HEADLINE, brief.total_sentences[1:], strict=True):
         change = rate_change(now.to_json()["total"], year_end["total"], key)
         assert f"较上年末{change_words(change)}" in sentence
+
+
+def test_a_chart_of_many_streets_shows_the_first_and_last_by_rank():
+    """More streets than a page can show as bars (CHART_ROWS): the first and the last half
+    of that by rank, and the title says so; fewer: all of them, in rank order."""
+    from sanlv.content.brief import CHART_ROWS, chart_data
+
+    def street(i: int) -> dict:
+        rate = {"numerator": 1, "denominator": 2, "rate": 0.5}
+        return {"street": f"街道{i:03d}", "rank": i} | {k: rate for k in HEADLINE}
+
+    data = {"streets": [street(i) for i in range(80, 0, -1)], "total": {"target": {}}}
+    many = chart_data(None, data, city=False, period="2026-10")  # type: ignore[arg-type]
+    half = CHART_ROWS // 2
+    assert many.names == [f"街道{i:03d}" for i in [*range(1, half + 1), *range(81 - half, 81)]]
+    assert f"前 {half} 位和后 {half} 位，共 80 个街道" in many.title
+    data["streets"] = data["streets"][-5:]
+    few = chart_data(None, data, city=False, period="2026-10")  # type: ignore[arg-type]
+    assert few.names == [f"街道{i:03d}" for i in range(1, 6)] and "共" not in few.title

@@ -438,19 +438,30 @@ def todo_figures(
     return [first, second], rows
 
 
+# A chart of more rows than this is not readable on a page (and costs seconds to draw): it
+# shows the first and the last CHART_ROWS // 2 by rank.
+CHART_ROWS = 30
+
+
 def chart_data(rc: ReportContent, data: dict, city: bool, period: str) -> Chart:
-    """The chart: the streets' three rates (the districts' for a city), with the targets."""
+    """The chart: the streets' three rates (the districts' for a city), with the targets;
+    of more than CHART_ROWS, the first and the last half of that by rank."""
     rows = (
         sorted(data["districts"], key=lambda d: (d["rank"], d["district"]))
         if city
         else sorted(data["streets"], key=lambda s: (s["rank"], s["street"]))
     )
+    what = "各区" if city else "各街道"
+    shown = ""
+    if len(rows) > CHART_ROWS:
+        half = CHART_ROWS // 2
+        shown = f"，前 {half} 位和后 {half} 位，共 {len(rows)} 个{'区' if city else '街道'}"
+        rows = rows[:half] + rows[-half:]
     names = [r["district"] if city else r["street"] for r in rows]
     series = {k: [r[k]["rate"] or 0.0 for r in rows] for k in HEADLINE}
     target = data["total"].get("target", {})
-    what = "各区" if city else "各街道"
     return Chart(
-        title=f"{what}“三率”情况（{cn_month(period)}）",
+        title=f"{what}“三率”情况（{cn_month(period)}{shown}）",
         names=names,
         series=series,
         targets={k: target[k] for k in HEADLINE if k in target},
