@@ -283,7 +283,7 @@ def test_a_stored_read_builds_the_same_dataset_as_the_file(tmp_path):
     import pandas as pd
 
     from sanlv.normalise import build_dataset
-    from sanlv.read import ReadResult, add, parsed, read_file
+    from sanlv.read import ReadResult, parsed, read_file
 
     from . import synth
 
@@ -293,14 +293,14 @@ def test_a_stored_read_builds_the_same_dataset_as_the_file(tmp_path):
     wb.worksheets[0]["B3"] = "#N/A"  # an error cell (t="e")
     wb.save(tmp_path / "错误值.xlsx")
     paths = [*map(Path, md.files), *samples, tmp_path / "错误值.xlsx"]
-    direct, stored = ReadResult([], [], []), ReadResult([], [], [])
+    direct, stored = ReadResult.of([]), ReadResult.of([])
     for path in paths:
         r = read_file(path)
         meta, streams = parsed.dump(r)
         again = parsed.load(meta, streams, path, r.info.sha256)
         assert again is not None and again.info == r.info
-        add(direct, r)
-        add(stored, again)
+        direct.add(r)
+        stored.add(again)
     a, b = build_dataset(direct), build_dataset(stored)
     for roster, frame in a.tables.items():
         pd.testing.assert_frame_equal(frame, b.tables[roster])

@@ -108,18 +108,12 @@ def factorized(arr: np.ndarray) -> tuple[np.ndarray, list]:
     return code.astype(np.int64), level
 
 
-def grouped_sums(keys: dict[str, np.ndarray], values: dict[str, np.ndarray]) -> pd.DataFrame:
-    """`DataFrame(keys | values).groupby(list(keys), dropna=False, sort=True).sum()
-    .reset_index()` for integer values."""
-    coded = {name: factorized(arr) for name, arr in keys.items()}
-    return sums_by_codes(coded, [(np.arange(len(next(iter(keys.values())))), values)])
-
-
 def sums_by_codes(
     keys: dict[str, tuple[np.ndarray, list]], parts: list[tuple[np.ndarray, dict[str, np.ndarray]]]
 ) -> pd.DataFrame:
     """Integer sums per group of the key columns (codes and keys from `factorized`, over
-    some rows), sorted by key: the counts of one level in one pass. `parts` are (positions
+    some rows), sorted by key: the counts of one level in one pass, as
+    `DataFrame(keys | values).groupby(keys, dropna=False, sort=True).sum().reset_index()`. `parts` are (positions
     in the coded rows, value columns over those positions); a group is in the result when
     any part has a row in it, and a part's columns are 0 in the groups it has no row in. The
     result is typed as the pandas groupby types it (its index built the same way)."""

@@ -347,7 +347,6 @@ def _normalise_column(
 
 def load_dataset(paths: Iterable[str | os.PathLike], max_unzipped: int | None = None) -> Dataset:
     """Read and normalise the given files (folders stand for the roster files in them)."""
-    from .read import MAX_UNZIPPED_BYTES, read_inputs
+    from .read import read_inputs
 
-    limit = MAX_UNZIPPED_BYTES if max_unzipped is None else max_unzipped
-    return build_dataset(read_inputs(paths, limit, prepare=normalise_table))
+    return build_dataset(read_inputs(paths, max_unzipped, prepare=normalise_table))

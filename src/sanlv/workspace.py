@@ -227,15 +227,13 @@ def receive(
     return ReceiveResult(period, out)
 
 
-def _load(path: Path, max_unzipped: int | None) -> tuple[Dataset, FileRead]:
-    """The file's dataset, and its read (stored with the submission)."""
+def _load(path: Path, max_unzipped: int | None, sha: str) -> tuple[Dataset, FileRead]:
+    """The file's dataset, and its read (stored with the submission); `sha` is its SHA-256."""
     from .normalise import build_dataset, normalise_table
-    from .read import MAX_UNZIPPED_BYTES, FileRead, read_inputs
+    from .read import ReadResult, read_file
 
-    limit = MAX_UNZIPPED_BYTES if max_unzipped is None else max_unzipped
-    result = read_inputs([path], limit, prepare=normalise_table)
-    read = FileRead(result.files[0], list(result.tables), list(result.issues))
-    return build_dataset(result), read
+    read = read_file(path, max_unzipped, prepare=normalise_table, digest=sha)
+    return build_dataset(ReadResult.of([read])), read
 
 
 def _receive_one(
@@ -246,10 +244,10 @@ def _receive_one(
     cfg: Config,
     regions,
     force: bool,
-    dataset: Callable[[], tuple[Dataset, FileRead]],
+    dataset: Callable[[str], tuple[Dataset, FileRead]],
 ) -> Received:
-    """One file's 报送登记; `dataset` reads and normalises the file (after the checksum
-    showed it is new)."""
+    """One file's 报送登记; `dataset` reads and normalises the file, given its SHA-256 (after
+    the checksum showed it is new)."""
     from .checks import run_checks
     from .levels import UNFILLED_DISTRICT
     from .units import resolve_districts
@@ -269,7 +267,7 @@ def _receive_one(
             f"与 {earlier.received_at} 接收的 {earlier.file_name} 内容相同，只记一次"
             f"（当时：{earlier.status}）。",
         )
-    ds, read = dataset()
+    ds, read = dataset(sha)
     comp = ds.compounds
     if comp.empty:
         raise InputError(
@@ -419,17 +417,16 @@ def _reads(ws: Workspace, subs: list[Submission], max_unzipped: int | None) -> R
     """The archived files of the submissions as read: each from the read stored when it was
     received, or from the archived file itself (a submission recorded by an earlier sanlv)."""
     from .normalise import normalise_table
-    from .read import MAX_UNZIPPED_BYTES, ReadResult, add, parsed, read_file
+    from .read import ReadResult, parsed, read_file
 
-    limit = MAX_UNZIPPED_BYTES if max_unzipped is None else max_unzipped
-    out = ReadResult([], [], [])
+    out = ReadResult.of([])
     for sub in subs:
         path = ws.root / sub.archive
         stored = ws.record.read_of(sub.sha256)
         read = parsed.load(*stored, path, sub.sha256) if stored is not None else None
         if read is None:
-            read = read_file(path, limit, prepare=normalise_table, digest=sub.sha256)
-        add(out, read)
+            read = read_file(path, max_unzipped, prepare=normalise_table, digest=sub.sha256)
+        out.add(read)
     return out
 
 

@@ -39,7 +39,6 @@ __all__ = [
     "Grid",
     "ReadResult",
     "Table",
-    "add",
     "expand",
     "expand_paths",
     "load_grids",
@@ -56,6 +55,20 @@ class ReadResult:
     files: list[FileInfo]
     issues: list[Issue]
 
+    @classmethod
+    def of(cls, reads: Iterable[FileRead]) -> ReadResult:
+        """The reads of several files, in order."""
+        out = cls([], [], [])
+        for r in reads:
+            out.add(r)
+        return out
+
+    def add(self, r: FileRead) -> None:
+        """One more file's read, after those already here."""
+        self.files.append(r.info)
+        self.issues.extend(r.issues)
+        self.tables.extend(r.tables)
+
 
 @dataclass
 class FileRead:
@@ -69,11 +82,13 @@ class FileRead:
 
 def read_file(
     path: Path,
-    max_unzipped: int = MAX_UNZIPPED_BYTES,
+    max_unzipped: int | None = None,
     prepare: Callable[[Table], object] | None = None,
     digest: str = "",
 ) -> FileRead:
-    """Read one file; raises InputError when it cannot be read or holds no roster.
+    """Read one file (inflating at most `max_unzipped` bytes, MAX_UNZIPPED_BYTES when None;
+    `digest`: its SHA-256 when already known); raises InputError when it cannot be read or
+    holds no roster.
 
     `prepare` (the normaliser) is applied to each located table in the reading threads, as
     soon as its sheet is read, and stored in `Table.prepared`."""
@@ -84,7 +99,8 @@ def read_file(
             table.prepared = prepare(table)
         return table, sheet_issues
 
-    located = load_grids(path, max_unzipped, after=lambda g: (g.sheet, *locate_one(g)))
+    limit = MAX_UNZIPPED_BYTES if max_unzipped is None else max_unzipped
+    located = load_grids(path, limit, after=lambda g: (g.sheet, *locate_one(g)))
     digest = digest or sha256_of(path)
     info = FileInfo(str(path), path.name, digest, path.stat().st_size, [s for s, *_ in located])
     issues: list[Issue] = []
@@ -105,7 +121,7 @@ def read_file(
 
 def read_inputs(
     paths: Iterable[str | os.PathLike],
-    max_unzipped: int = MAX_UNZIPPED_BYTES,
+    max_unzipped: int | None = None,
     prepare: Callable[[Table], object] | None = None,
 ) -> ReadResult:
     """Read every file (see read_file); a file given twice, or a copy of one, is read once
@@ -120,17 +136,10 @@ def read_inputs(
             continue
         r = read_file(path, max_unzipped, prepare, digest)
         seen[r.info.sha256] = path
-        add(out, r)
+        out.add(r)
     if not out.files:
         raise InputError("file-unreadable", "没有找到要读取的台账文件。")
     return out
-
-
-def add(result: ReadResult, r: FileRead) -> None:
-    """One more file's read, after those already in `result`."""
-    result.files.append(r.info)
-    result.issues.extend(r.issues)
-    result.tables.extend(r.tables)
 
 
 def _digest(path: Path) -> str:

@@ -8,7 +8,7 @@ workspace need not parse the archived workbooks again (SPEC section 7)."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -30,7 +30,7 @@ def dump(r: FileRead) -> tuple[str, list[bytes]]:
     meta = {
         "format": FORMAT,
         "info": {"size": r.info.size, "sheets": r.info.sheets},
-        "issues": [_issue(i) for i in r.issues],
+        "issues": [asdict(i) for i in r.issues],
         "tables": [
             {
                 "roster": t.roster,
@@ -81,21 +81,6 @@ def load(meta_text: str, streams: list[bytes], path: Path, sha256: str) -> FileR
         )
     except (ValueError, KeyError, TypeError, pa.ArrowException):
         return None
-
-
-def _issue(i: Issue) -> dict:
-    return {
-        "code": i.code,
-        "severity": i.severity,
-        "message": i.message,
-        "file": i.file,
-        "sheet": i.sheet,
-        "row": i.row,
-        "column": i.column,
-        "cell": i.cell,
-        "value": i.value,
-        "hint": i.hint,
-    }
 
 
 def _ipc(t: Table) -> bytes:
