@@ -6,8 +6,10 @@
 For each size it generates a seeded synthetic district (all three rosters) and times, in
 interleaved rounds on the same file: the raw read (fastexcel, every sheet), `sanlv validate
 --format json`, `sanlv report --format json`, `sanlv report -o report.xlsx`, `sanlv ledger -o
-ledger.xlsx`, and the bare xlsxwriter writes of the ledger's and the report's own cells (the
-floors of any xlsxwriter workbook). With `--city N` it also times a city of 10 districts and
+ledger.xlsx`, and the bare writes of the ledger's and the report's own cells with xlsxwriter
+and with the fast writer (the floors of any workbook written with either library). With
+`--fallback` it also times `report -o` and `ledger -o` with `SANLV_XLSX_WRITER=xlsxwriter`
+(the fallback backend). With `--city N` it also times a city of 10 districts and
 N compounds in all (raw read, validate and report JSON). With `--brief` it also times `sanlv
 brief -o 通报.docx` (the Word 通报 with its chart), whose ratio is also given against `report
 --format json` (the goal is at most 2 ×).
@@ -17,7 +19,7 @@ installed copy is): the median wall time over the runs, the median CPU time (use
 both cores), and the peak resident memory of the process. Ratios are to the raw read of the
 same file (wall and CPU); the ledger's wall ratio is to the raw read plus the bare write of
 its cells, and the report workbook's is also given against the raw read plus the bare write
-of the report's cells.
+of the report's cells (each with the library of the backend in use).
 """
 
 from __future__ import annotations
@@ -124,15 +126,16 @@ def print_rows(label: str, med: dict[str, tuple[float, float, float]]) -> None:
     for name, (wall, cpu, peak) in med.items():
         if name.startswith("bare write"):
             ratio, cpu_ratio = "", ""
-        elif name == "ledger -o ledger.xlsx" and "bare write (xlsxwriter)" in med:
-            ratio = f"{wall / (raw_wall + med['bare write (xlsxwriter)'][0]):.2f} × (read+write)"
+        elif name.startswith("ledger -o") and _floor(med, name, "ledger"):
+            floor = raw_wall + _floor(med, name, "ledger")
+            ratio = f"{wall / raw_wall:.2f} ({wall / floor:.2f} × read+write)"
             cpu_ratio = f"{cpu / raw_cpu:.2f}"
         elif name == BRIEF and "report --format json" in med:
             json_wall, json_cpu, _ = med["report --format json"]
             ratio = f"{wall / raw_wall:.2f} ({wall / json_wall:.2f} × report json)"
             cpu_ratio = f"{cpu / raw_cpu:.2f} ({cpu / json_cpu:.2f} × report json)"
-        elif name == "report -o report.xlsx" and "bare write of the report's cells" in med:
-            floor = raw_wall + med["bare write of the report's cells"][0]
+        elif name.startswith("report -o") and _floor(med, name, "report"):
+            floor = raw_wall + _floor(med, name, "report")
             ratio = f"{wall / raw_wall:.2f} ({wall / floor:.2f} × read+write)"
             cpu_ratio = f"{cpu / raw_cpu:.2f}"
         else:
@@ -144,10 +147,36 @@ def print_rows(label: str, med: dict[str, tuple[float, float, float]]) -> None:
 
 
 BRIEF = "brief -o 通报.docx"
+FALLBACK = " (xlsxwriter)"
+
+
+def fast_writer() -> bool:
+    """Whether sanlv here writes with the fast backend (installed, not turned off)."""
+    if os.environ.get("SANLV_XLSX_WRITER", "").strip().lower() == "xlsxwriter":
+        return False
+    try:
+        import rvgsrust_xlsxwriter  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _floor(med: dict, name: str, book: str) -> float:
+    """The bare write of `book`'s cells with the library the timed command used (0: none)."""
+    fast = fast_writer() and not name.endswith(FALLBACK)
+    key = {"ledger": "bare write", "report": "bare write of the report's cells"}[book]
+    key += " (fast writer)" if fast else (" (xlsxwriter)" if book == "ledger" else "")
+    return med[key][0] if key in med else 0.0
 
 
 def district_case(
-    n: int, out: Path, runs: int, skip_writes: bool, brief: bool = False, peers: bool = False
+    n: int,
+    out: Path,
+    runs: int,
+    skip_writes: bool,
+    brief: bool = False,
+    peers: bool = False,
+    fallback: bool = False,
 ) -> None:
     wb = generate("district", n, out / f"district_{n}.xlsx")
     rep, led = out / f"report_{n}.xlsx", out / f"ledger_{n}.xlsx"
@@ -180,6 +209,43 @@ def district_case(
             str(out / "bare_report.xlsx"),
         ],
     }
+    if fast_writer():
+        cmds["bare write (fast writer)"] = [
+            PY,
+            str(HERE / "bare_write.py"),
+            str(cells),
+            str(out / "b_fast.xlsx"),
+            "rust",
+        ]
+        cmds["bare write of the report's cells (fast writer)"] = [
+            PY,
+            str(HERE / "bare_write.py"),
+            str(report_cells),
+            str(out / "bare_report_fast.xlsx"),
+            "rust",
+        ]
+    if fallback and fast_writer():
+        env = ["env", "SANLV_XLSX_WRITER=xlsxwriter"]
+        cmds["report -o report.xlsx" + FALLBACK] = [
+            *env,
+            *SANLV,
+            "report",
+            str(wb),
+            "-o",
+            str(out / "report_x.xlsx"),
+            "--force",
+            *AS_OF,
+        ]
+        cmds["ledger -o ledger.xlsx" + FALLBACK] = [
+            *env,
+            *SANLV,
+            "ledger",
+            str(wb),
+            "-o",
+            str(out / "ledger_x.xlsx"),
+            "--force",
+            *AS_OF,
+        ]
     if skip_writes:
         cmds = {k: v for k, v in cmds.items() if "json" in k or k.startswith("raw")}
     if brief:
@@ -348,13 +414,18 @@ def main() -> None:
         help="also time the monthly cycle on a district of N compounds in 20 street files",
     )
     ap.add_argument("--brief", action="store_true", help="also time sanlv brief -o 通报.docx")
+    ap.add_argument(
+        "--fallback",
+        action="store_true",
+        help="also time report -o and ledger -o with the fallback writer (xlsxwriter)",
+    )
     a = ap.parse_args()
     a.out.mkdir(parents=True, exist_ok=True)
     compile_package()
     print("| case | command | median wall s | ratio | median CPU s | CPU ratio | peak MB |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for n in a.sizes:
-        district_case(n, a.out, a.runs, a.skip_writes, a.brief, a.peers)
+        district_case(n, a.out, a.runs, a.skip_writes, a.brief, a.peers, a.fallback)
     if a.city:
         city_case(a.city, a.out, a.runs)
     if a.workspace:
@@ -365,8 +436,10 @@ def main() -> None:
         rev = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
         ).stdout.strip()
+    writer = "the fast writer (rvgsrust-xlsxwriter)" if fast_writer() else "xlsxwriter"
     print(
-        f"\ncommit {rev}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+        f"\nworkbooks written with {writer}; "
+        f"commit {rev}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
         f"load average at the end {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}"
     )
 

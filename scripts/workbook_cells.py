@@ -1,6 +1,9 @@
 """Dump what a person sees in sanlv's workbooks (per sheet: cell values and types, number
-formats, fonts and fills, merges, column widths, print setup, freeze panes, autofilter,
-conditional formats, charts) with openpyxl, to compare two runs cell by cell.
+formats, fonts and fills, alignment and borders, merges, column widths and formats, row
+heights, print setup, freeze panes, autofilter, conditional formats, charts and the sanlv
+mark) with openpyxl, to compare two runs cell by cell. Numbers are compared to 14
+significant digits (xlsxwriter writes 16, rust_xlsxwriter the 17 of an exact round trip), and
+an empty text cell equals a blank cell of the same format (Excel shows both as empty).
 
     python scripts/workbook_cells.py dump BOOK.xlsx OUT.json
     python scripts/workbook_cells.py compare A.xlsx B.xlsx     # exit 1 and the first
@@ -25,24 +28,35 @@ def describe(path: str | Path) -> dict:
             for c in row:
                 if c.value is None and not c.has_style:
                     continue
-                f = c.font
+                f, b, value = c.font, c.border, c.value
+                if hasattr(value, "isoformat"):
+                    value = value.isoformat()
+                elif isinstance(value, float):
+                    value = float(f"{value:.14g}")
+                elif value == "":
+                    value = None
                 cells[c.coordinate] = [
-                    c.value if not hasattr(c.value, "isoformat") else c.value.isoformat(),
-                    c.data_type,
+                    value,
+                    "n" if value is None else c.data_type,
                     c.number_format,
                     bool(f.b),
                     f.name,
                     f.sz,
+                    _colour(f.color),
                     c.fill.fgColor.rgb if c.fill and c.fill.fill_type else None,
-                    c.alignment.wrap_text,
+                    bool(c.alignment.wrap_text),
                     c.alignment.horizontal,
-                    c.border.left.style,
+                    c.alignment.vertical,
+                    [b.left.style, b.right.style, b.top.style, b.bottom.style],
                 ]
         ps = ws.page_setup
         out[ws.title] = {
             "cells": cells,
             "merges": sorted(str(m) for m in ws.merged_cells.ranges),
-            "widths": {k: d.width for k, d in sorted(ws.column_dimensions.items())},
+            "widths": {
+                k: [d.width, bool(d.alignment and d.alignment.wrap_text)]
+                for k, d in sorted(ws.column_dimensions.items())
+            },
             "heights": {k: d.height for k, d in sorted(ws.row_dimensions.items()) if d.height},
             "print": [
                 ps.orientation,
@@ -56,6 +70,8 @@ def describe(path: str | Path) -> dict:
                 ws.oddHeader.center.text,
                 ws.oddFooter.center.text,
                 ws.print_options.horizontalCentered,
+                [ws.page_margins.left, ws.page_margins.right, ws.page_margins.top],
+                ws.page_margins.bottom,
             ],
             "freeze": ws.freeze_panes,
             "autofilter": ws.auto_filter.ref,
@@ -69,12 +85,53 @@ def describe(path: str | Path) -> dict:
                 for rng in ws.conditional_formatting
                 for r in rng.rules
             ),
-            "charts": len(ws._charts),
+            "charts": [_chart(ch) for ch in ws._charts],
             "breaks": [b.id for b in ws.row_breaks.brk],
         }
-    props = wb.custom_doc_props
-    out["mark"] = [p.value for p in props.props if p.name == "sanlv"]
+    from sanlv.write import output_mark
+
+    mark = output_mark(path)
+    out["mark"] = [mark.kind, mark.edited] if mark else None
     return out
+
+
+def _colour(color) -> str | None:
+    if color is None:
+        return None
+    return color.rgb if isinstance(color.rgb, str) else f"theme {color.theme}"
+
+
+def _text(title) -> str | None:
+    """The plain text of a chart title (rich text runs)."""
+    if title is None or title.tx is None or title.tx.rich is None:
+        return None
+    return "".join(r.t for p in title.tx.rich.p for r in (p.r or []))
+
+
+def _chart(ch) -> dict:
+    """A chart's type, title, value axis, legend, size and series."""
+    series = []
+    for s in ch.series:
+        labels = s.dLbls
+        series.append(
+            [
+                s.tx.strRef.f if s.tx and s.tx.strRef else (s.tx.v if s.tx else None),
+                s.cat.strRef.f if s.cat and s.cat.strRef else (s.cat.numRef.f if s.cat else None),
+                s.val.numRef.f if s.val and s.val.numRef else None,
+                [bool(labels.showVal), labels.numFmt] if labels else None,
+                [s.marker.symbol, s.marker.size] if s.marker else None,
+            ]
+        )
+    y = ch.y_axis
+    return {
+        "type": ch.tagname,
+        "title": _text(ch.title),
+        "y": [y.numFmt.formatCode if y.numFmt else None, y.scaling.min, y.scaling.max],
+        "gridlines": y.majorGridlines is not None,
+        "legend": ch.legend.position if ch.legend else None,
+        "size": [ch.anchor._from.row, ch.anchor._from.col],
+        "series": series,
+    }
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 from datetime import date
 
 import openpyxl
+import pytest
 from typer.testing import CliRunner
 
 from sanlv.cli import app
@@ -170,18 +171,23 @@ def test_report_and_ledger_say_the_same_todos_in_the_same_words(tmp_path):
     assert from_report and from_report == {k: v for k, v in from_ledger.items() if v}
 
 
-def test_columns_written_typed_and_empty_cells_left_empty(tmp_path):
-    """The column writer: text stays text (also "=1+1" and "0"), numbers and dates are
-    numbers, None and "" leave the cell empty, 0 is written."""
+@pytest.mark.parametrize("backend", ["xlsxwriter", "rust"])
+def test_columns_written_typed_and_empty_cells_left_empty(tmp_path, monkeypatch, backend):
+    """The column writer, with either writer backend: text stays text (also "=1+1" and
+    "0"), numbers and dates are numbers, None and "" leave the cell empty, 0 is written."""
     from sanlv.render.ledger_xlsx import _DATE, _NUM, _STR, _write_rows
-    from sanlv.render.workbook import workbook
+    from sanlv.render.workbook import WRITER_ENV, workbook
 
+    if backend == "rust":
+        pytest.importorskip("rvgsrust_xlsxwriter")
+    monkeypatch.setenv(WRITER_ENV, backend)
     out = tmp_path / "w.xlsx"
     with workbook(out, kind="ledger", title="t") as book:
+        assert book.fast is (backend == "rust")
         ws = book.sheet("s").ws
         date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
         cols = [["=1+1", "", None, "0"], [0, None, 3, 4], [46000.0, None, None, 1.0]]
-        assert _write_rows(ws, 1, [_STR, _NUM, _DATE], cols, date_fmt) == 4
+        assert _write_rows(ws, 1, [_STR, _NUM, _DATE], cols, date_fmt, book.fast) == 4
     ws = openpyxl.load_workbook(out)["s"]
     got = [[(c.value, c.data_type) for c in row] for row in ws.iter_rows(min_row=2, max_col=3)]
     assert [row[0] for row in got] == [("=1+1", "s"), (None, "n"), (None, "n"), ("0", "s")]

@@ -235,6 +235,8 @@ def test_output_marks(tmp_path):
     }
     excel_saved(tmp_path / "a.xlsx")
     assert output_mark(tmp_path / "a.xlsx") == write.Mark("annotated", edited=True)
+    excel_saved(tmp_path / "r.xlsx")  # written by the fast writer where it is installed
+    assert output_mark(tmp_path / "r.xlsx") == write.Mark("report", edited=True)
     # a CSV whose first line is not exactly the issue list's header is not sanlv's
     other = tmp_path / "other.csv"
     other.write_text(",".join(label for _, label in ISSUE_COLUMNS) + ",备注\n", "utf-8-sig")
@@ -246,18 +248,40 @@ def test_marks_of_hostile_or_broken_files_are_none(tmp_path):
     run("template", "-o", real)
     with zipfile.ZipFile(real) as z:
         custom = z.read("docProps/custom.xml")
-    entity = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "sanlv">]>' + custom.split(b"?>", 1)[1]
-    cases = {
-        "entity.xlsx": entity.replace(b">template ", b">&e; "),
-        "huge.xlsx": custom.replace(b"</Properties>", b" " * (2 << 20) + b"</Properties>"),
-        "garbage.xlsx": b"\xff\xfe not xml",
+        core = z.read("docProps/core.xml")
+    assert b"<cp:keywords>sanlv template " in core  # the mark is in both parts
+    unmarked = core.replace(b"<cp:keywords>sanlv ", b"<cp:keywords>")
+    entity = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "sanlv">]>'
+    cases = {  # the mark in one part made hostile, none in the other
+        "entity.xlsx": {
+            "docProps/custom.xml": entity
+            + custom.split(b"?>", 1)[1].replace(b">template ", b">&e; "),
+            "docProps/core.xml": unmarked,
+        },
+        "huge.xlsx": {
+            "docProps/custom.xml": custom.replace(
+                b"</Properties>", b" " * (2 << 20) + b"</Properties>"
+            ),
+            "docProps/core.xml": unmarked,
+        },
+        "garbage.xlsx": {"docProps/custom.xml": b"\xff\xfe not xml", "docProps/core.xml": unmarked},
+        "core_entity.xlsx": {
+            "docProps/custom.xml": b"",
+            "docProps/core.xml": entity + core.split(b"?>", 1)[1].replace(b">sanlv ", b">&e; "),
+        },
+        "core_huge.xlsx": {
+            "docProps/custom.xml": b"",
+            "docProps/core.xml": core.replace(
+                b"</cp:coreProperties>", b" " * (2 << 20) + b"</cp:coreProperties>"
+            ),
+        },
+        "core_garbage.xlsx": {"docProps/custom.xml": b"", "docProps/core.xml": b"\xff not xml"},
     }
-    for name, part in cases.items():
+    for name, parts in cases.items():
         path = tmp_path / name
         with zipfile.ZipFile(real) as zin, zipfile.ZipFile(path, "w") as zout:
             for item in zin.infolist():
-                data = zin.read(item.filename)
-                zout.writestr(item, part if item.filename == "docProps/custom.xml" else data)
+                zout.writestr(item, parts.get(item.filename, zin.read(item.filename)))
         assert output_mark(path) is None, name
     (tmp_path / "notzip.xlsx").write_bytes(b"PK\x03\x04 broken")
     assert output_mark(tmp_path / "notzip.xlsx") is None
@@ -388,6 +412,7 @@ def test_xlsxwriter_and_openpyxl_temporary_files_stay_in_the_scratch(tmp_path, m
     monkeypatch.setattr(_writer, "create_temporary_file", spy_openpyxl)
     out = tmp_path / "out"
     out.mkdir()
+    monkeypatch.setenv("SANLV_XLSX_WRITER", "xlsxwriter")  # the fast writer makes none
     assert run("ledger", data, "-o", out / "l.xlsx").exit_code == 0  # xlsxwriter
     assert run("report", data, "-o", out / "r.xlsx").exit_code == 0
     assert run("validate", data, "--annotate", out / "a.xlsx").exit_code in (0, 1)  # openpyxl
@@ -555,7 +580,9 @@ def test_disk_full_is_exit_2_without_traceback(tmp_path):
         proc = subprocess.run(
             [sys.executable, "-c", FULL_DISK, *map(str, args)],
             capture_output=True,
-            env={**os.environ, "TMPDIR": str(tmp_path)},
+            # xlsxwriter's zip file is the one made to fail (the fast writer's full disk:
+            # test_writer_backends.py and test_really_full_disk)
+            env={**os.environ, "TMPDIR": str(tmp_path), "SANLV_XLSX_WRITER": "xlsxwriter"},
         )
         err = proc.stderr.decode()
         assert proc.returncode == 2, err

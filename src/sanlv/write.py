@@ -36,7 +36,7 @@ SCRATCH_PREFIX = ".sanlv-"
 SCRATCH_SUFFIX = ".tmp"
 STALE_SECONDS = 24 * 3600
 
-MARK_PROPERTY = "sanlv"  # custom document property of sanlv's workbooks: "<kind> <version>"
+MARK_PROPERTY = "sanlv"  # the mark of sanlv's files: "sanlv <kind> <version>" (see output_mark)
 # Created and modified times further apart than this: the workbook was saved again after
 # sanlv wrote it (by Excel, WPS, LibreOffice…), so it is someone's file now.
 EDIT_TOLERANCE_SECONDS = 2
@@ -211,16 +211,19 @@ def _part(zf: zipfile.ZipFile, name: str) -> bytes | None:
 
 
 def _workbook_mark(path: Path) -> Mark | None:
+    """A workbook sanlv wrote: its core property keywords are "sanlv <kind> <version>" (and,
+    from the xlsxwriter backend and earlier versions, its custom property ``sanlv`` is
+    "<kind> <version>")."""
     from defusedxml import ElementTree  # no entities, no external references
 
     with zipfile.ZipFile(path) as zf:
         custom = _part(zf, "docProps/custom.xml")
         core = _part(zf, "docProps/core.xml")
-    if not custom:
+    if not custom and not core:
         return None
     try:
         kind = None
-        for prop in ElementTree.fromstring(custom):
+        for prop in ElementTree.fromstring(custom) if custom else ():
             if prop.get("name") == MARK_PROPERTY and len(prop) and prop[0].text:
                 kind = prop[0].text.split()[0]
         times = {}
@@ -228,6 +231,10 @@ def _workbook_mark(path: Path) -> Mark | None:
             name = el.tag.rsplit("}", 1)[-1]
             if name in ("created", "modified") and el.text:
                 times[name] = datetime.fromisoformat(el.text.strip())
+            elif name == "keywords" and el.text and kind is None:
+                words = el.text.split()
+                if len(words) >= 2 and words[0] == MARK_PROPERTY:
+                    kind = words[1]
     except Exception:  # malformed or hostile XML: not a file sanlv wrote
         return None
     if kind is None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 
 import pandas as pd
 
@@ -96,24 +97,49 @@ def _column(f: schema.Field, s: pd.Series) -> tuple[int, list]:
     return _STR, show_column(f, s).tolist()
 
 
-def _write_rows(ws, start: int, kinds: list[int], columns: list[list], date_fmt) -> int:
+def _write_rows(ws, start: int, kinds: list[int], columns: list[list], date_fmt, fast: bool) -> int:
     """Write the columns from Excel row `start` (0-based), one column at a time with its one
-    typed write method (empty cells are not written); returns the rows written."""
+    typed write method (or one call a column on the fast backend); empty cells are not
+    written. Returns the rows written."""
     n = len(columns[0]) if columns else 0
     if any(len(values) != n for values in columns):
         raise ValueError("ledger columns of different lengths")
     for c, (kind, values) in enumerate(zip(kinds, columns, strict=True)):
+        fmt = date_fmt if kind == _DATE else None
+        if fast:
+            # None and "" are left empty without a format; a formatted column is written in
+            # runs of values, so that its empty cells stay empty too
+            if fmt is None:
+                ws.write_column(start, c, values)
+            else:
+                for r, run in _runs(values):
+                    ws.write_column(start + r, c, run, fmt)
+            continue
         if kind == _STR:
             write_s = ws.write_string
             for r, v in enumerate(values, start=start):
                 if v is not None and v != "":  # empty cells stay empty
                     write_s(r, c, v)
             continue
-        write_n, fmt = ws.write_number, (date_fmt if kind == _DATE else None)
+        write_n = ws.write_number
         for r, v in enumerate(values, start=start):
             if v is not None:
                 write_n(r, c, v, fmt)
     return n
+
+
+def _runs(values: list) -> Iterator[tuple[int, list]]:
+    """(offset, values) of each run of values that are not None."""
+    start = None
+    for i, v in enumerate(values):
+        if v is None:
+            if start is not None:
+                yield start, values[start:i]
+                start = None
+        elif start is None:
+            start = i
+    if start is not None:
+        yield start, values[start:]
 
 
 def _roster_columns(
@@ -225,7 +251,7 @@ def write_ledger(
                 ws.write_string(0, c, h, head)
             for c, h in enumerate(extra, start=len(headers)):
                 ws.write_string(0, c, h, derived_head)
-            n = _write_rows(ws, 1, kinds, cols, date_fmt)
+            n = _write_rows(ws, 1, kinds, cols, date_fmt, book.fast)
             ws.autofilter(0, 0, max(n, 1), len(headers) + len(extra) - 1)
             result.rows[roster.label] = n
 
@@ -248,6 +274,6 @@ def write_ledger(
                 ws.write_string(2, 0, "无待办事项")
             else:
                 cols = [[columns[k][i] for i in rows] for k in todo_cols]
-                _write_rows(ws, 2, kinds, cols, date_fmt)
+                _write_rows(ws, 2, kinds, cols, date_fmt, book.fast)
             result.todo[label] = len(rows)
     return result

@@ -57,7 +57,9 @@ def write_template(
     """Write the roster workbook (three roster sheets and 说明) to ``path``, atomically:
     blank, or pre-filled with `rows` (roster key -> its table, e.g. a street's latest
     accepted data), whose ids are marked as not to be changed."""
-    with workbook(path, kind="template", title=title, comments="由 sanlv template 生成") as book:
+    with workbook(
+        path, kind="template", title=title, comments="由 sanlv template 生成", full_api=True
+    ) as book:
         _build(book, rows or {})
 
 

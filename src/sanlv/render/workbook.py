@@ -2,14 +2,20 @@
 
 - Text is text: strings are never turned into formulas, URLs or numbers (a compound named
   ``=1+1`` stays text), and cells are written with the typed write methods.
-- The file is marked as sanlv's in its document properties (custom property ``sanlv``), so a
-  later run may replace it without ``--force`` (SPEC section 3).
+- The file is marked as sanlv's in its document properties (core property keywords
+  ``sanlv <kind> <version>``; the xlsxwriter backend also writes the custom property ``sanlv``
+  that earlier
+  versions looked for), so a later run may replace it without ``--force``
+  (SPEC section 3).
 - Every sheet prints on A4 landscape, one page wide, with its header rows repeated, its
   headers frozen, a title line and page numbers (SPEC section 5).
 - Standard formats (title, note, header, cells, integers, percentages, changes, totals,
   colours against the target).
-- Written atomically (write.atomic_output), with xlsxwriter's own temporary files in the same
+- Written atomically (write.atomic_output), with the writer's temporary files in the same
   hidden scratch folder beside the target, removed on every exit path.
+- Two writer backends behind one API (xlsxwriter's): the fast one (`xlsx_rust`, on
+  rust_xlsxwriter) where it is installed, xlsxwriter otherwise, for the template (which needs
+  data validation and comments), and whenever ``SANLV_XLSX_WRITER=xlsxwriter`` is set.
 
 Each writer (report, ledger, diff, trend, issue list, template) is only its sheets.
 """
@@ -110,21 +116,29 @@ class Sheet:
 
     def text_column(self, r0: int, c: int, values: list[str], fmt: str = "cell") -> None:
         """A column of text from row r0 down (one pass: the big sheets have ~10^5 rows)."""
-        write, f = self.ws.write_string, self.fmts[fmt]
-        for r, v in enumerate(values, start=r0):
-            write(r, c, v, f)
+        f = self.fmts[fmt]
+        if self.book.fast:
+            self.ws.write_column(r0, c, values, f)
+        else:
+            write = self.ws.write_string
+            for r, v in enumerate(values, start=r0):
+                write(r, c, v, f)
         if values:
             self.fit(c, max(set(values), key=text_width))  # columns repeat their values
 
     def number_column(self, r0: int, c: int, values: list, fmt: str = "int") -> None:
         """A column of numbers from row r0 down; None is written as a dash."""
-        write, dash, f = self.ws.write_number, self.ws.write_string, self.fmts[fmt]
+        f = self.fmts[fmt]
         widest = DASH
-        for r, v in enumerate(values, start=r0):
-            if v is None:
-                dash(r, c, DASH, f)
-            else:
-                write(r, c, v, f)
+        if self.book.fast:
+            self.ws.write_column(r0, c, [DASH if v is None else v for v in values], f)
+        else:
+            write, dash = self.ws.write_number, self.ws.write_string
+            for r, v in enumerate(values, start=r0):
+                if v is None:
+                    dash(r, c, DASH, f)
+                else:
+                    write(r, c, v, f)
         if "pct" in fmt:
             widest = "100.0%"
         elif any(v is not None for v in values):
@@ -156,12 +170,14 @@ def print_setup(ws, title: str) -> None:
 
 
 class Book:
-    """An open xlsxwriter workbook with sanlv's options, formats and marks."""
+    """An open workbook (either backend) with sanlv's options, formats and marks. `fast`:
+    the fast backend, whose worksheets write a whole column in one call."""
 
-    def __init__(self, wb, title: str, kind: str) -> None:
+    def __init__(self, wb, title: str, kind: str, fast: bool = False) -> None:
         self.wb = wb
         self.title = title
         self.kind = kind
+        self.fast = fast
         self.fmts = {k: wb.add_format(v) for k, v in _format_specs().items()}
 
     def sheet(self, name: str, title: str = "") -> Sheet:
@@ -171,6 +187,20 @@ class Book:
         return self.wb.add_format(spec)
 
 
+WRITER_ENV = "SANLV_XLSX_WRITER"  # "xlsxwriter": always the fallback backend
+
+
+def fast_writer_available() -> bool:
+    """Whether the fast backend can be used (installed, and not turned off by the user)."""
+    if os.environ.get(WRITER_ENV, "").strip().lower() == "xlsxwriter":
+        return False
+    try:
+        import rvgsrust_xlsxwriter  # noqa: F401
+    except ImportError:  # not built for this platform: xlsxwriter writes the same workbook
+        return False
+    return True
+
+
 @contextlib.contextmanager
 def workbook(
     path: str | os.PathLike,
@@ -178,48 +208,57 @@ def workbook(
     kind: str,
     title: str,
     comments: str = "",
-    constant_memory: bool = False,
     created: datetime | None = None,
+    full_api: bool = False,
 ) -> Iterator[Book]:
     """Open a workbook for `path`; on success it is closed and moved into place atomically,
-    on failure nothing is left behind (no partial target, no temporary files: xlsxwriter's
-    own temporary files go into the scratch folder of `atomic_output`)."""
+    on failure nothing is left behind (no partial target, no temporary files: the writer's
+    own temporary files go into the scratch folder of `atomic_output`). `full_api`: the
+    writer needs more of xlsxwriter than the fast backend offers (the template)."""
+    mark = f"{MARK_PROPERTY} {kind} {__version__}"
+    props = {"title": title, "comments": comments or f"sanlv {__version__}", "keywords": mark}
+    with atomic_output(Path(path)) as tmp:
+        if not full_api and fast_writer_available():
+            from . import xlsx_rust
+
+            fast = xlsx_rust.Workbook(tmp)
+            # the fast backend writes its own creation time (now), as created and modified
+            fast.set_properties(props)
+            yield Book(fast, title, kind, fast=True)
+            fast.close()  # an OSError (e.g. disk full) names the temporary file
+            return
+        yield from _xlsxwriter_book(path, tmp, kind, title, props, created)
+
+
+def _xlsxwriter_book(path, tmp: str, kind: str, title: str, props: dict, created):
     import xlsxwriter
     from xlsxwriter.exceptions import FileCreateError
 
-    with atomic_output(Path(path)) as tmp:
-        wb = xlsxwriter.Workbook(
-            tmp,
-            {
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-                "constant_memory": constant_memory,
-                "tmpdir": os.path.dirname(tmp),
-            },
-        )
-        try:
-            wb.set_properties(
-                {
-                    "title": title,
-                    "comments": comments or f"sanlv {__version__}",
-                    "created": created or datetime.now().replace(microsecond=0),
-                }
-            )
-            # xlsxwriter writes the same time as created and modified: a later save by a
-            # person changes the modified time, and the file is no longer sanlv's to replace.
-            wb.set_custom_property(MARK_PROPERTY, f"{kind} {__version__}")
-            yield Book(wb, title, kind)
-        except BaseException:
-            _abandon(wb)
+    wb = xlsxwriter.Workbook(
+        tmp,
+        {
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "tmpdir": os.path.dirname(tmp),
+        },
+    )
+    try:
+        wb.set_properties({**props, "created": created or datetime.now().replace(microsecond=0)})
+        # xlsxwriter writes the same time as created and modified: a later save by a
+        # person changes the modified time, and the file is no longer sanlv's to replace.
+        wb.set_custom_property(MARK_PROPERTY, f"{kind} {__version__}")
+        yield Book(wb, title, kind)
+    except BaseException:
+        _abandon(wb)
+        raise
+    try:
+        wb.close()
+    except FileCreateError as exc:  # xlsxwriter's wrapper of the OSError (e.g. disk full)
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
+        if cause is None:
             raise
-        try:
-            wb.close()
-        except FileCreateError as exc:  # xlsxwriter's wrapper of the OSError (e.g. disk full)
-            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
-            if cause is None:
-                raise
-            raise OSError(cause.errno, cause.strerror or str(cause), os.fspath(path)) from exc
+        raise OSError(cause.errno, cause.strerror or str(cause), os.fspath(path)) from exc
 
 
 def _abandon(wb) -> None:
