@@ -340,3 +340,18 @@ def test_regions_show_listed_streets_without_data_as_unreported(files, tmp_path)
     ws = openpyxl.load_workbook(out)["概览"]
     row = _find(ws, "丙街道").row
     assert ws.cell(row, 3).value == "未报送"
+
+
+def test_the_figures_json_is_the_report_json_without_its_to_dos(tmp_path):
+    """The workbook's 概览, the terminal and the 通报 read `figures_json` (no to-do records):
+    the same keys in the same order and the same values as the report JSON, change included."""
+    from sanlv import api
+
+    path = write_district(tmp_path / "区.xlsx")
+    rc = api.report([path], as_of="2026-10-31", previous=[path]).content
+    figs = rc.figures_json()  # first, before the full JSON is built
+    full = rc.to_json()
+    assert "todos" not in figs and "closed_todos" not in figs and full["todos"]
+    assert list(figs) == [k for k in full if k not in ("todos", "closed_todos")]
+    assert all(figs[k] == full[k] for k in figs)
+    assert "committee" in figs["total"]["change"]

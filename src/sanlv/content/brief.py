@@ -269,7 +269,7 @@ def build_brief(
     """The 通报 of a report. `year_end`: the report JSON of December of last year when the
     record has it. `record_months`: the closed periods before this one, newest first, as
     (period, report JSON), consecutive months only (the 后三位 run); None without a record."""
-    data = rc.to_json()
+    data = rc.figures_json()
     period = rc.period
     city = rc.is_city
     place = "全市" if city else rc.district

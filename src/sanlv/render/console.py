@@ -235,7 +235,7 @@ def print_report(
     first. With `street_limit` (the report workbook holds every street), at most that many
     streets are listed, followed by a line saying how many more the workbook has."""
     console = console or Console()
-    data = rc.to_json()
+    data = rc.figures_json()
     for notice in data.get("notices", []):
         paragraph(console, f"[bold red]{notice}[/bold red]")
     change = rc.has_previous

@@ -115,7 +115,7 @@ def _overview(book: Book, rc: ReportContent) -> None:
     """Page 1, read by a leader in ten seconds: (a city: the districts by rank, then) the
     streets by rank, rank first, each headline rate coloured against its target with the gap
     and the change; then the counts behind the rates, the secondary rates and the chart."""
-    data = rc.to_json()
+    data = rc.figures_json()
     change = rc.has_previous
     sh = book.sheet("概览")
     ws, fmts = sh.ws, sh.fmts
