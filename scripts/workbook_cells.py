@@ -80,7 +80,7 @@ def describe(path: str | Path) -> dict:
                     str(rng.sqref),
                     r.type,
                     list(r.formula or []),
-                    r.dxf.fill.fgColor.rgb if r.dxf and r.dxf.fill else None,
+                    _dxf(r.dxf),
                 )
                 for rng in ws.conditional_formatting
                 for r in rng.rules
@@ -93,6 +93,18 @@ def describe(path: str | Path) -> dict:
     mark = output_mark(path)
     out["mark"] = [mark.kind, mark.edited] if mark else None
     return out
+
+
+def _dxf(dxf) -> list | None:
+    """A conditional format's fill (fore- and background) and font colour."""
+    if dxf is None:
+        return None
+    fill = dxf.fill
+    return [
+        _colour(fill.fgColor) if fill is not None else None,
+        _colour(fill.bgColor) if fill is not None else None,
+        _colour(dxf.font.color) if dxf.font is not None else None,
+    ]
 
 
 def _colour(color) -> str | None:
