@@ -190,3 +190,23 @@ def test_a_full_disk_under_the_fast_writer_is_an_os_error_about_the_target(tmp_p
             book.sheet("表").text(0, 0, "x")
     assert err.value.errno == errno.ENOSPC and err.value.filename == str(target)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_panic_of_the_fast_writer_is_a_defect_not_a_traceback(tmp_path, monkeypatch):
+    """PyO3 raises a Rust panic as PanicException, a BaseException: the factory makes it a
+    RuntimeError, which the CLI reports as a defect of sanlv (exit 3, one line)."""
+    from sanlv.render import xlsx_rust
+
+    PanicException = type("PanicException", (BaseException,), {})
+
+    def panics(self):
+        raise PanicException("index out of bounds")
+
+    monkeypatch.setenv(factory.WRITER_ENV, "rust")
+    monkeypatch.setattr(xlsx_rust.Workbook, "close", panics)
+    with pytest.raises(RuntimeError, match="index out of bounds"):
+        with factory.workbook(tmp_path / "r.xlsx", kind="report", title="t") as book:
+            book.sheet("表").text(0, 0, "x")
+    assert list(tmp_path.iterdir()) == []
+    r = CliRunner().invoke(app, ["report", str(SAMPLES), *PERIOD, "-o", str(tmp_path / "r.xlsx")])
+    assert r.exit_code == 3 and "程序内部错误" in r.output and "Traceback" not in r.output

@@ -224,8 +224,13 @@ def workbook(
             fast = xlsx_rust.Workbook(tmp)
             # the fast backend writes its own creation time (now), as created and modified
             fast.set_properties(props)
-            yield Book(fast, title, kind, fast=True)
-            fast.close()  # an OSError (e.g. disk full) names the temporary file
+            try:
+                yield Book(fast, title, kind, fast=True)
+                fast.close()  # an OSError (e.g. disk full) names the temporary file
+            except BaseException as exc:
+                if xlsx_rust.is_panic(exc):  # a defect of the binding: exit 3, not a traceback
+                    raise RuntimeError(f"rvgsrust-xlsxwriter: {exc}") from exc
+                raise
             return
         yield from _xlsxwriter_book(path, tmp, kind, title, props, created)
 

@@ -32,6 +32,12 @@ _ALIGN = {"center": "center", "left": "left", "right": "right"}
 _VALIGN = {"vcenter": "vcenter", "top": "top", "bottom": "bottom"}
 
 
+def is_panic(exc: BaseException) -> bool:
+    """A panic of the Rust code (PyO3's PanicException derives from BaseException, so that
+    `except Exception` would let it through as a traceback)."""
+    return type(exc).__name__ == "PanicException"
+
+
 def _format(spec: dict[str, Any]) -> Any:
     """An rvgsrust Format from an xlsxwriter format dict (the keys sanlv uses)."""
     f = rx.Format()
