@@ -213,6 +213,8 @@ class Printed:
     sheets: dict[str, list[str]]  # visible sheets of report.xlsx and ledger.xlsx
     indices: dict[str, dict[str, int]]
     wide_marked: Path  # a sheet two pages wide, to show that the width check sees it
+    trend: Path
+    trend_marked: Path
     seconds: float
 
 
@@ -239,17 +241,22 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Printed:
     assert r.exit_code == 0, r.output
     r = runner.invoke(app, ["ledger", str(SAMPLE), "--period", PERIOD, "-o", str(ledger)])
     assert r.exit_code == 0, r.output
+    trend = folder / "trend.xlsx"
+    r = runner.invoke(
+        app, ["trend", str(SAMPLE), "--from", "2026-08", "--to", PERIOD, "-o", str(trend)]
+    )
+    assert r.exit_code == 0, r.output
     wide = folder / "wide.xlsx"
     _too_wide(wide)
     sheets, indices = {}, {}
-    for path in (report, ledger, wide):
+    for path in (report, ledger, wide, trend):
         marked = folder / f"{path.stem}-marked.xlsx"
         sheets[path.name] = with_width_markers(path, marked)
         wb = openpyxl.load_workbook(path, read_only=True)
         indices[path.name] = {ws.title: i for i, ws in enumerate(wb.worksheets)}
         wb.close()
-    marked = [folder / f"{p.stem}-marked.xlsx" for p in (report, ledger, wide)]
-    pdfs = to_pdf([report, ledger, *marked], folder, folder / "lo-profile")
+    marked = [folder / f"{p.stem}-marked.xlsx" for p in (report, ledger, wide, trend)]
+    pdfs = to_pdf([report, ledger, *marked, trend], folder, folder / "lo-profile")
     for pdf in pdfs[:2]:
         page_png(pdf, folder)
     return Printed(
@@ -259,6 +266,8 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Printed:
         report_marked=pdfs[2],
         ledger_marked=pdfs[3],
         wide_marked=pdfs[4],
+        trend_marked=pdfs[5],
+        trend=pdfs[6],
         sheets=sheets,
         indices=indices,
         seconds=time.monotonic() - start,
@@ -296,7 +305,19 @@ def test_ledger_every_sheet_is_one_page_wide(printed: Printed) -> None:
 
 
 def test_report_page1_has_no_text_under_8pt(printed: Printed) -> None:
-    words = page_words(printed.report, 1, 1)[0]
+    _no_small_text_on_page1(printed.report)
+
+
+def test_trend_prints_one_page_wide_and_page1_reads(printed: Printed) -> None:
+    """全区 holds the headline rates only (all nine with their counts printed at 3.4 pt); the
+    other rates have sheets of their own."""
+    names = printed.sheets["trend.xlsx"]
+    assert width_problems(printed.trend_marked, names, printed.indices["trend.xlsx"]) == []
+    _no_small_text_on_page1(printed.trend)
+
+
+def _no_small_text_on_page1(pdf: Path) -> None:
+    words = page_words(pdf, 1, 1)[0]
     assert words, "page 1 has no text"
     small = sorted({(round(w.size_pt, 1), w.text) for w in words if w.size_pt < MIN_TEXT_PT - 0.05})
     assert small == [], f"{len(small)} words under {MIN_TEXT_PT} pt, e.g. {small[:5]}"
