@@ -506,9 +506,14 @@ def test_killed_run_leaves_no_debris(district, tmp_path, sig, command):
             day_ago = time.time() - write.STALE_SECONDS - 1
             for n in scratch:
                 os.utime(folder / n, (day_ago, day_ago))
-            r = run("report", folder, "-o", target, *PERIOD)
+            # (a new name: a ledger killed after its file was moved into place is an input of
+            # this folder now, and an output path that is an input is refused)
+            r = run("report", folder, "-o", folder / "报告.xlsx", *PERIOD)
             assert r.exit_code == 0, r.output
-            assert sorted(p.name for p in folder.iterdir()) == ["区.xlsx", "输出.xlsx"]
+            kept = ["输出.xlsx"] if "输出.xlsx" in left else []
+            assert sorted(p.name for p in folder.iterdir()) == sorted(
+                ["区.xlsx", "报告.xlsx", *kept]
+            )
         else:
             assert proc.returncode == 128 + sig, (proc.returncode, stderr)
             assert left in (["区.xlsx"], ["区.xlsx", "输出.xlsx"]), left
