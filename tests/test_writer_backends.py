@@ -210,3 +210,15 @@ def test_a_panic_of_the_fast_writer_is_a_defect_not_a_traceback(tmp_path, monkey
     assert list(tmp_path.iterdir()) == []
     r = CliRunner().invoke(app, ["report", str(SAMPLES), *PERIOD, "-o", str(tmp_path / "r.xlsx")])
     assert r.exit_code == 3 and "程序内部错误" in r.output and "Traceback" not in r.output
+
+
+def test_cell_references_match_xlsxwriters():
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    for row in (0, 6, 99, 1048575):
+        for col in (0, 3, 25, 26, 51, 52, 701, 702, 16383):
+            for col_abs in (False, True):
+                for row_abs in (False, True):
+                    assert factory.cell_ref(
+                        row, col, col_abs=col_abs, row_abs=row_abs
+                    ) == xl_rowcol_to_cell(row, col, row_abs=row_abs, col_abs=col_abs)

@@ -12,7 +12,7 @@ from ..content.labels import DASH, SEVERITY_LABELS, TODO_LABELS, rate_name, rate
 from ..content.report import ReportContent, exact_rate
 from ..content.todos import TODO_COLUMNS, shown_columns
 from ..issues import title_of
-from .workbook import Book, Sheet, workbook
+from .workbook import Book, Sheet, cell_ref, workbook
 
 SHEETS = ("概览", "分类统计", "社区明细", "问题清单", "口径说明", "数据质量")
 
@@ -23,9 +23,7 @@ def _by_rank(entries: list[dict]) -> list[dict]:
 
 def _colour_against_target(ws, fmts, first: int, last: int, rate_col: int, goal: float) -> None:
     """Green when the rate meets the target, red when not (native conditional formats)."""
-    from xlsxwriter.utility import xl_rowcol_to_cell
-
-    cell = xl_rowcol_to_cell(first, rate_col, col_abs=True)
+    cell = cell_ref(first, rate_col, col_abs=True)
     for crit, fmt in ((">=", "good"), ("<", "bad")):
         ws.conditional_format(
             first,

@@ -24,6 +24,8 @@ from typing import Any
 
 import rvgsrust_xlsxwriter
 
+from .workbook import cell_ref
+
 # untyped here: the binding's stubs leave out some of what it has (the chart axis setters)
 rx: Any = rvgsrust_xlsxwriter
 
@@ -75,23 +77,18 @@ def _quote(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
 
-def _cell(row: int, col: int) -> str:
-    name = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        name = chr(65 + rem) + name
-    return f"${name}${row + 1}"
-
-
 def _range(ref: list) -> str:
     """xlsxwriter's [sheet, first_row, first_col, last_row, last_col] (or [sheet, row, col])
     as a formula range."""
     sheet, *rc = ref
     if len(rc) == 2:
-        return f"={_quote(sheet)}!{_cell(*rc)}"
+        return f"={_quote(sheet)}!{_abs(*rc)}"
     r1, c1, r2, c2 = rc
-    return f"={_quote(sheet)}!{_cell(r1, c1)}:{_cell(r2, c2)}"
+    return f"={_quote(sheet)}!{_abs(r1, c1)}:{_abs(r2, c2)}"
+
+
+def _abs(row: int, col: int) -> str:
+    return cell_ref(row, col, col_abs=True, row_abs=True)
 
 
 class Chart:
