@@ -192,3 +192,25 @@ def test_city_terminal_shows_districts_first_then_streets_by_district(tmp_path):
     assert SAME_STREET in east_block and d.S2 in east_block
     assert SAME_STREET in drum_block.split("分类统计")[0]
     assert "全区合计" not in out  # a city's total is the city's
+
+
+def test_a_city_trend_says_city_and_keeps_the_districts(tmp_path):
+    """The trend of a city: 全市 for the total (sheet, chart title, terminal), 区 in the street
+    rows; a district's trend still says 全区."""
+    import openpyxl
+
+    folder = tmp_path / "市"
+    write_city(folder)
+    out = tmp_path / "走势.xlsx"
+    args = ["trend", str(folder), "--from", "2026-09", "--to", "2026-10"]
+    r = runner.invoke(app, [*args, "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "全市三率月度走势" in r.output and "全区" not in r.output
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[:4] == ["全市", "街道", "全市其他指标", "街道其他指标"]
+    assert wb["全市"]._charts and wb["街道"]["C1"].value == "区"
+    assert {wb["街道"].cell(r, 3).value for r in range(2, wb["街道"].max_row + 1)} == {EAST, DRUM}
+    one = tmp_path / "区.xlsx"
+    d.write_district(one)
+    r = runner.invoke(app, ["trend", str(one), "--from", "2026-09", "--to", "2026-10"])
+    assert r.exit_code == 0 and "全区三率月度走势" in r.output, r.output

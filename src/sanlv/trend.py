@@ -42,6 +42,15 @@ class TrendResult:
     def months(self) -> list[str]:
         return list(self.total["month"])
 
+    @property
+    def is_city(self) -> bool:
+        """Several districts: the total is the city's (全市), not a district's (全区)."""
+        return bool(len(self.streets)) and self.streets["district"].nunique() > 1
+
+    @property
+    def total_label(self) -> str:
+        return "全市" if self.is_city else "全区"
+
     def rate(self, row, key: str) -> Rate:
         return Rate(int(row[f"{key}_num"]), int(row[f"{key}_den"]))
 

@@ -134,7 +134,7 @@ TREND_KEYS = (*HEADLINE, "service_professional", "party_work")
 
 
 def _trend_total_table(result, console: Console, narrow: int) -> Table:
-    t = _table("全区三率月度走势", console, narrow)
+    t = _table(f"{result.total_label}三率月度走势", console, narrow)
     t.add_column("月份", no_wrap=True)
     t.add_column("小区数", justify="right", no_wrap=True)
     for k in TREND_KEYS:
@@ -155,7 +155,7 @@ def _trend_street_table(result, console: Console, narrow: int) -> Table:
     s = result.streets
     a = s[s["month"] == first].set_index(["district", "street"])
     b = s[s["month"] == last].set_index(["district", "street"])
-    city = s["district"].nunique() > 1
+    city = result.is_city
     t = _table(f"各街道变化（{first} → {last}）", console, narrow)
     t.add_column("街道", no_wrap=True)
     for k in HEADLINE:

@@ -1,6 +1,6 @@
 """The trend workbook (``sanlv trend -o``): 全区 (the monthly series of the three headline
-rates with a line chart of them), 街道 (every street's series of the headline rates), 全区其他指标
-and 街道其他指标 (the other rates), and 说明 (the notes).
+rates with a line chart of them; 全市 for a city), 街道 (every street's series of the headline
+rates), 全区其他指标 (全市其他指标) and 街道其他指标 (the other rates), and 说明 (the notes).
 
 The headline rates and the other rates are on separate sheets so that each sheet prints one
 page wide at a readable size (all nine rates with their counts are 30 columns: 3.4 pt on A4)."""
@@ -16,7 +16,6 @@ from ..content.labels import DASH, rate_name
 from ..trend import TrendResult
 from .workbook import Book, workbook
 
-TOTAL_SHEET = "全区"
 OTHER_RATES = tuple(k for k in RATE_KEYS if k not in HEADLINE)
 
 
@@ -73,8 +72,9 @@ def write_trend(result: TrendResult, path: str | os.PathLike) -> None:
     months = result.months
     span = f"{months[0]} 至 {months[-1]}" if months else "无月份"
     title = f"三率月度走势（{span}）"
+    total = result.total_label  # 全区, or 全市 for a city
     with workbook(path, kind="trend", title=title) as book:
-        ws, first_rate = _table(book, TOTAL_SHEET, title, result, result.total, False)
+        ws, first_rate = _table(book, total, title, result, result.total, False)
         n = len(result.total)
         if n:
             chart = book.wb.add_chart({"type": "line"})
@@ -82,13 +82,13 @@ def write_trend(result: TrendResult, path: str | os.PathLike) -> None:
                 col = first_rate + 3 * HEADLINE.index(k)
                 chart.add_series(
                     {
-                        "name": [TOTAL_SHEET, 0, col],
-                        "categories": [TOTAL_SHEET, 1, 0, n, 0],
-                        "values": [TOTAL_SHEET, 1, col, n, col],
+                        "name": [total, 0, col],
+                        "categories": [total, 1, 0, n, 0],
+                        "values": [total, 1, col, n, col],
                         "marker": {"type": "circle", "size": 4},
                     }
                 )
-            chart.set_title({"name": "全区三率月度走势"})
+            chart.set_title({"name": f"{total}三率月度走势"})
             chart.set_y_axis({"num_format": "0%", "min": 0, "max": 1})
             chart.set_legend({"position": "bottom"})
             chart.set_size({"width": 760, "height": 380})
@@ -97,7 +97,7 @@ def write_trend(result: TrendResult, path: str | os.PathLike) -> None:
         _table(book, "街道", f"各街道{title}", result, result.streets, True)
         if OTHER_RATES:
             other = f"其他指标{title}"
-            _table(book, "全区其他指标", other, result, result.total, False, OTHER_RATES)
+            _table(book, f"{total}其他指标", other, result, result.total, False, OTHER_RATES)
             _table(
                 book, "街道其他指标", f"各街道{other}", result, result.streets, True, OTHER_RATES
             )
