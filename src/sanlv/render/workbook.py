@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..issues import col_letter
 from ..write import MARK_PROPERTY, atomic_output
 
 PERCENT = "0.0%"
@@ -75,19 +76,9 @@ def _format_specs() -> dict[str, dict[str, Any]]:
     return _FORMATS
 
 
-def column_letters(col: int) -> str:
-    """Excel's letters of a 0-based column: 0 -> A, 26 -> AA."""
-    name = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        name = chr(65 + rem) + name
-    return name
-
-
 def cell_ref(row: int, col: int, *, col_abs: bool = False, row_abs: bool = False) -> str:
     """An A1 reference of a 0-based cell: (6, 3) -> D7, with col_abs $D7, with both $D$7."""
-    return f"{'$' if col_abs else ''}{column_letters(col)}{'$' if row_abs else ''}{row + 1}"
+    return f"{'$' if col_abs else ''}{col_letter(col)}{'$' if row_abs else ''}{row + 1}"
 
 
 def text_width(value: object) -> int:
