@@ -24,7 +24,7 @@ from typing import Any
 
 import rvgsrust_xlsxwriter
 
-from .workbook import cell_ref
+from ..issues import col_letter
 
 # untyped here: the binding's stubs leave out some of what it has (the chart axis setters)
 rx: Any = rvgsrust_xlsxwriter
@@ -88,7 +88,7 @@ def _range(ref: list) -> str:
 
 
 def _abs(row: int, col: int) -> str:
-    return cell_ref(row, col, col_abs=True, row_abs=True)
+    return f"${col_letter(col)}${row + 1}"
 
 
 class Chart:
