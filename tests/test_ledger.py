@@ -184,10 +184,10 @@ def test_columns_written_typed_and_empty_cells_left_empty(tmp_path, monkeypatch,
     out = tmp_path / "w.xlsx"
     with workbook(out, kind="ledger", title="t") as book:
         assert book.fast is (backend == "rust")
-        ws = book.sheet("s").ws
+        sheet = book.sheet("s")
         date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
         cols = [["=1+1", "", None, "0"], [0, None, 3, 4], [46000.0, None, None, 1.0]]
-        assert _write_rows(ws, 1, [_STR, _NUM, _DATE], cols, date_fmt, book.fast) == 4
+        assert _write_rows(sheet, 1, [_STR, _NUM, _DATE], cols, date_fmt) == 4
     ws = openpyxl.load_workbook(out)["s"]
     got = [[(c.value, c.data_type) for c in row] for row in ws.iter_rows(min_row=2, max_col=3)]
     assert [row[0] for row in got] == [("=1+1", "s"), (None, "n"), (None, "n"), ("0", "s")]

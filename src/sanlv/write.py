@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from . import __version__
 from .issues import ISSUE_COLUMNS, UsageError
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -210,6 +211,17 @@ def _part(zf: zipfile.ZipFile, name: str) -> bytes | None:
     return data if len(data) <= _PART_LIMIT else None
 
 
+def mark_text(kind: str) -> str:
+    """The mark a sanlv file carries in a document property: "sanlv <kind> <version>"."""
+    return f"{MARK_PROPERTY} {kind} {__version__}"
+
+
+def _marked_kind(text: str | None) -> str | None:
+    """The kind named by a mark (see mark_text), or None when `text` is no mark."""
+    words = (text or "").split()
+    return words[1] if len(words) >= 2 and words[0] == MARK_PROPERTY else None
+
+
 def _workbook_mark(path: Path) -> Mark | None:
     """A workbook sanlv wrote: its core property keywords are "sanlv <kind> <version>" (and,
     from the xlsxwriter backend and earlier versions, its custom property ``sanlv`` is
@@ -226,52 +238,57 @@ def _workbook_mark(path: Path) -> Mark | None:
         for prop in ElementTree.fromstring(custom) if custom else ():
             if prop.get("name") == MARK_PROPERTY and len(prop) and prop[0].text:
                 kind = prop[0].text.split()[0]
-        times = {}
-        for el in ElementTree.fromstring(core or b"<x/>"):
-            name = el.tag.rsplit("}", 1)[-1]
-            if name in ("created", "modified") and el.text:
-                times[name] = datetime.fromisoformat(el.text.strip())
-            elif name == "keywords" and el.text and kind is None:
-                words = el.text.split()
-                if len(words) >= 2 and words[0] == MARK_PROPERTY:
-                    kind = words[1]
+        values = _core_values(core or b"<x/>")
+        kind = kind or _marked_kind(values.get("keywords"))
+        times = {
+            n: datetime.fromisoformat(values[n]) for n in ("created", "modified") if n in values
+        }
     except Exception:  # malformed or hostile XML: not a file sanlv wrote
         return None
     if kind is None:
         return None
     if len(times) < 2:
         return Mark(kind, edited=True)
-    gap = abs((times["modified"] - times["created"]).total_seconds())
-    return Mark(kind, edited=gap > EDIT_TOLERANCE_SECONDS)
+    return _dated(kind, times["created"], times["modified"])
 
 
 def _document_mark(path: Path) -> Mark | None:
     """A Word document sanlv wrote (the 通报, its template): its core property category is
     "sanlv <kind> <version>" (python-docx writes no custom properties)."""
-    from defusedxml import ElementTree
-
     with zipfile.ZipFile(path) as zf:
         core = _part(zf, "docProps/core.xml")
     if not core:
         return None
     try:
-        values = {}
-        for el in ElementTree.fromstring(core):
-            name = el.tag.rsplit("}", 1)[-1]
-            if name in ("category", "created", "modified") and el.text:
-                values[name] = el.text.strip()
+        values = _core_values(core)
     except Exception:  # malformed or hostile XML: not a file sanlv wrote
         return None
-    words = values.get("category", "").split()
-    if len(words) < 2 or words[0] != MARK_PROPERTY:
+    kind = _marked_kind(values.get("category"))
+    if kind is None:
         return None
     try:
         created = datetime.fromisoformat(values["created"])
         modified = datetime.fromisoformat(values["modified"])
     except (KeyError, ValueError):
-        return Mark(words[1], edited=True)
+        return Mark(kind, edited=True)
+    return _dated(kind, created, modified)
+
+
+def _core_values(core: bytes) -> dict[str, str]:
+    """The text of each core document property by name (raises on malformed XML; entities
+    and external references are refused)."""
+    from defusedxml import ElementTree
+
+    return {
+        el.tag.rsplit("}", 1)[-1]: el.text.strip() for el in ElementTree.fromstring(core) if el.text
+    }
+
+
+def _dated(kind: str, created: datetime, modified: datetime) -> Mark:
+    """The mark of a file created and last saved at these times: edited when they are apart
+    (a person saved it again)."""
     gap = abs((modified - created).total_seconds())
-    return Mark(words[1], edited=gap > EDIT_TOLERANCE_SECONDS)
+    return Mark(kind, edited=gap > EDIT_TOLERANCE_SECONDS)
 
 
 def mark_stamp() -> datetime:

@@ -21,7 +21,7 @@ from .. import __version__
 from ..compute import HEADLINE
 from ..content.brief import BriefContent, PlaceRow, TodoRow
 from ..issues import InputError
-from ..write import MARK_PROPERTY, atomic_output
+from ..write import atomic_output, mark_text
 
 KIND = "brief"
 TEMPLATE_KIND = "brief-template"
@@ -385,7 +385,7 @@ def mark(props, kind: str, title: str) -> None:
     and keep no personal names in its properties."""
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     props.title = title
-    props.category = f"{MARK_PROPERTY} {kind} {__version__}"
+    props.category = mark_text(kind)
     props.author = "sanlv"
     props.last_modified_by = "sanlv"
     props.comments = f"sanlv {__version__}"

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 
 import pandas as pd
 
@@ -39,7 +38,7 @@ from ..display import show_column
 from ..normalise import Dataset
 from ..read import DERIVED_SHEET_PREFIX
 from ..units import lifecycle_state
-from .workbook import workbook
+from .workbook import Sheet, workbook
 
 TODO_WIDTHS = {
     "label": 22,
@@ -97,49 +96,16 @@ def _column(f: schema.Field, s: pd.Series) -> tuple[int, list]:
     return _STR, show_column(f, s).tolist()
 
 
-def _write_rows(ws, start: int, kinds: list[int], columns: list[list], date_fmt, fast: bool) -> int:
-    """Write the columns from Excel row `start` (0-based), one column at a time with its one
-    typed write method (or one call a column on the fast backend); empty cells are not
-    written. Returns the rows written."""
+def _write_rows(sheet: Sheet, start: int, kinds: list[int], columns: list[list], date_fmt) -> int:
+    """Write the columns from Excel row `start` (0-based), one column at a time (no per-cell
+    type dispatch); empty cells are not written. Returns the rows written."""
     n = len(columns[0]) if columns else 0
     if any(len(values) != n for values in columns):
         raise ValueError("ledger columns of different lengths")
     for c, (kind, values) in enumerate(zip(kinds, columns, strict=True)):
         fmt = date_fmt if kind == _DATE else None
-        if fast:
-            # None and "" are left empty without a format; a formatted column is written in
-            # runs of values, so that its empty cells stay empty too
-            if fmt is None:
-                ws.write_column(start, c, values)
-            else:
-                for r, run in _runs(values):
-                    ws.write_column(start + r, c, run, fmt)
-            continue
-        if kind == _STR:
-            write_s = ws.write_string
-            for r, v in enumerate(values, start=start):
-                if v is not None and v != "":  # empty cells stay empty
-                    write_s(r, c, v)
-            continue
-        write_n = ws.write_number
-        for r, v in enumerate(values, start=start):
-            if v is not None:
-                write_n(r, c, v, fmt)
+        sheet.sparse_column(start, c, values, fmt, text=kind == _STR)
     return n
-
-
-def _runs(values: list) -> Iterator[tuple[int, list]]:
-    """(offset, values) of each run of values that are not None."""
-    start = None
-    for i, v in enumerate(values):
-        if v is None:
-            if start is not None:
-                yield start, values[start:i]
-                start = None
-        elif start is None:
-            start = i
-    if start is not None:
-        yield start, values[start:]
 
 
 def _roster_columns(
@@ -242,7 +208,8 @@ def write_ledger(
                 extra = [H_STATE]
                 cols.append(lifecycle_state(df["founded"], df["dissolved"], day, "有效").tolist())
             kinds += [_STR] * len(extra)
-            ws = book.sheet(roster.label, f"{roster.label}（{title}）").ws
+            sheet = book.sheet(roster.label, f"{roster.label}（{title}）")
+            ws = sheet.ws
             for c, w in enumerate(widths + [DERIVED_WIDTHS.get(h, 12) for h in extra]):
                 ws.set_column(c, c, w, wrap)  # long text wraps: the sheet prints one page wide
             ws.freeze_panes(1, 1)
@@ -251,7 +218,7 @@ def write_ledger(
                 ws.write_string(0, c, h, head)
             for c, h in enumerate(extra, start=len(headers)):
                 ws.write_string(0, c, h, derived_head)
-            n = _write_rows(ws, 1, kinds, cols, date_fmt, book.fast)
+            n = _write_rows(sheet, 1, kinds, cols, date_fmt)
             ws.autofilter(0, 0, max(n, 1), len(headers) + len(extra) - 1)
             result.rows[roster.label] = n
 
@@ -262,7 +229,8 @@ def write_ledger(
         for place, label in zip(places, labels, strict=True):
             rows = by_street.get(place, ())
             heading = f"{label} 待办事项（统计截止 {comp.as_of.isoformat()}，共 {len(rows)} 项）"
-            ws = book.sheet(names[label], heading).ws
+            sheet = book.sheet(names[label], heading)
+            ws = sheet.ws
             for c, key in enumerate(todo_cols):
                 ws.set_column(c, c, TODO_WIDTHS.get(key, 12), wrap)
             ws.freeze_panes(2, 0)
@@ -274,6 +242,6 @@ def write_ledger(
                 ws.write_string(2, 0, "无待办事项")
             else:
                 cols = [[columns[k][i] for i in rows] for k in todo_cols]
-                _write_rows(ws, 2, kinds, cols, date_fmt, book.fast)
+                _write_rows(sheet, 2, kinds, cols, date_fmt)
             result.todo[label] = len(rows)
     return result

@@ -4,8 +4,7 @@
   ``=1+1`` stays text), and cells are written with the typed write methods.
 - The file is marked as sanlv's in its document properties (core property keywords
   ``sanlv <kind> <version>``; the xlsxwriter backend also writes the custom property ``sanlv``
-  that earlier
-  versions looked for), so a later run may replace it without ``--force``
+  that earlier versions looked for), so a later run may replace it without ``--force``
   (SPEC section 3).
 - Every sheet prints on A4 landscape, one page wide, with its header rows repeated, its
   headers frozen, a title line and page numbers (SPEC section 5).
@@ -31,7 +30,7 @@ from typing import Any
 
 from .. import __version__
 from ..issues import col_letter
-from ..write import MARK_PROPERTY, atomic_output
+from ..write import MARK_PROPERTY, atomic_output, mark_text
 
 PERCENT = "0.0%"
 CHANGE = "+0.0;-0.0;0.0"
@@ -151,6 +150,28 @@ class Sheet:
             widest = str(max(v for v in values if v is not None))
         self.fit(c, widest)
 
+    def sparse_column(
+        self, r0: int, c: int, values: list, cell_format: Any = None, text: bool = True
+    ) -> None:
+        """A column of text (`text`) or numbers from row r0 down whose empty values (None,
+        and "" for text) leave the cell empty, unformatted; the others get `cell_format`."""
+        if self.book.fast:
+            if cell_format is None:  # the binding leaves None and "" empty when unformatted
+                self.ws.write_column(r0, c, values)
+            else:
+                for at, run in _runs(values):
+                    self.ws.write_column(r0 + at, c, run, cell_format)
+        elif text:
+            write_s = self.ws.write_string
+            for r, v in enumerate(values, start=r0):
+                if v is not None and v != "":
+                    write_s(r, c, v, cell_format)
+        else:
+            write_n = self.ws.write_number
+            for r, v in enumerate(values, start=r0):
+                if v is not None:
+                    write_n(r, c, v, cell_format)
+
     def header(self, r: int, labels: list[str], fmt: str = "head") -> None:
         for c, label in enumerate(labels):
             self.text(r, c, label, fmt)
@@ -161,6 +182,20 @@ class Sheet:
             self.ws.set_column(c, c, max(w, min_width))
         self.ws.freeze_panes(header_last + 1, freeze_col)
         self.ws.repeat_rows(0, header_last)
+
+
+def _runs(values: list) -> Iterator[tuple[int, list]]:
+    """(offset, values) of each run of values that are neither None nor ""."""
+    start = None
+    for i, v in enumerate(values):
+        if v is None or v == "":
+            if start is not None:
+                yield start, values[start:i]
+                start = None
+        elif start is None:
+            start = i
+    if start is not None:
+        yield start, values[start:]
 
 
 def print_setup(ws, title: str) -> None:
@@ -221,8 +256,11 @@ def workbook(
     on failure nothing is left behind (no partial target, no temporary files: the writer's
     own temporary files go into the scratch folder of `atomic_output`). `full_api`: the
     writer needs more of xlsxwriter than the fast backend offers (the template)."""
-    mark = f"{MARK_PROPERTY} {kind} {__version__}"
-    props = {"title": title, "comments": comments or f"sanlv {__version__}", "keywords": mark}
+    props = {
+        "title": title,
+        "comments": comments or f"sanlv {__version__}",
+        "keywords": mark_text(kind),
+    }
     with atomic_output(Path(path)) as tmp:
         if not full_api and fast_writer_available():
             from . import xlsx_rust

@@ -161,10 +161,6 @@ class Worksheet:
     def write_number(self, row: int, col: int, value: float, fmt: Any = None) -> None:
         self.ws.write(row, col, float(value), fmt)
 
-    def write_blank(self, row: int, col: int, value: object, fmt: Any = None) -> None:
-        if fmt is not None:
-            self.ws.write(row, col, None, fmt)
-
     def write_datetime(self, row: int, col: int, value: datetime, fmt: Any = None) -> None:
         self.ws.write_datetime_py(row, col, value, fmt)
 
@@ -248,15 +244,9 @@ class Workbook:
     def __init__(self, path: str | os.PathLike) -> None:
         self.path = os.fspath(path)
         self.wb = rx.Workbook()
-        self._sheets: list[Worksheet] = []
 
     def add_worksheet(self, name: str) -> Worksheet:
-        ws = Worksheet(self.wb.add_worksheet(name))
-        self._sheets.append(ws)
-        return ws
-
-    def worksheets(self) -> list[Worksheet]:
-        return list(self._sheets)
+        return Worksheet(self.wb.add_worksheet(name))
 
     def add_format(self, spec: dict[str, Any]) -> Any:
         return _format(spec)
