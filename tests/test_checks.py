@@ -329,6 +329,7 @@ def test_region_unknown(tmp_path):
     issues = [i for i in r.issues if i.code == "region-unknown"]
     assert [(i.row, i.column) for i in issues] == [(2, "街道"), (3, "社区")]
     assert "巷口街道" in issues[0].hint
+    assert issues[1].hint == "是否应为“浦头社区”？"  # among the street's own communities
 
 
 def test_region_list_that_matches_flags_nothing(tmp_path):

@@ -113,10 +113,11 @@ def sums_by_codes(
 ) -> pd.DataFrame:
     """Integer sums per group of the key columns (codes and keys from `factorized`, over
     some rows), sorted by key: the counts of one level in one pass, as
-    `DataFrame(keys | values).groupby(keys, dropna=False, sort=True).sum().reset_index()`. `parts` are (positions
-    in the coded rows, value columns over those positions); a group is in the result when
-    any part has a row in it, and a part's columns are 0 in the groups it has no row in. The
-    result is typed as the pandas groupby types it (its index built the same way)."""
+    `DataFrame(keys | values).groupby(keys, dropna=False, sort=True).sum().reset_index()`.
+    `parts` are (positions in the coded rows, value columns over those positions); a group
+    is in the result when any part has a row in it, and a part's columns are 0 in the
+    groups it has no row in. The result is typed as the pandas groupby types it (its index
+    built the same way)."""
     names = list(keys)
     levels = [level for _, level in keys.values()]
     at = np.concatenate([pos for pos, _ in parts]) if parts else np.zeros(0, np.int64)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -64,8 +64,15 @@ class Context:
     def rules(self):
         return self.config.rules
 
+    def _cached(self, key: tuple, make: Callable[[], Any]) -> Any:
+        """`make()`, computed once per run of the checks under `key`."""
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
     def v(self, roster: str, key: str) -> np.ndarray:
-        """One column as a numpy object array (fast per-row access), cached."""
+        """One column as a numpy object array (fast per-row access), cached. Called per
+        issue: the cache is looked up directly."""
         ck = ("col", roster, key)
         if ck not in self._cache:
             self._cache[ck] = self.ds.tables[roster][key].to_numpy(dtype=object)
@@ -73,47 +80,39 @@ class Context:
 
     def isna(self, roster: str, key: str) -> np.ndarray:
         """Per row: the cell is empty (cached)."""
-        ck = ("isna", roster, key)
-        if ck not in self._cache:
-            self._cache[ck] = self.ds.tables[roster][key].isna().to_numpy()
-        return self._cache[ck]
+        return self._cached(
+            ("isna", roster, key), lambda: self.ds.tables[roster][key].isna().to_numpy()
+        )
 
     def dates(self, roster: str, key: str) -> np.ndarray:
         """A date column as datetime64 (NaT where empty: comparisons with it are false)."""
-        ck = ("dates", roster, key)
-        if ck not in self._cache:
-            self._cache[ck] = dates_of(self.ds.tables[roster][key])
-        return self._cache[ck]
+        return self._cached(("dates", roster, key), lambda: dates_of(self.ds.tables[roster][key]))
 
     def nums(self, roster: str, key: str) -> np.ndarray:
         """A count column as float64 (NaN where empty: comparisons with it are false)."""
-        ck = ("nums", roster, key)
-        if ck not in self._cache:
-            col = self.ds.tables[roster][key]
-            self._cache[ck] = col.to_numpy(dtype="float64", na_value=np.nan)
-        return self._cache[ck]
+        return self._cached(
+            ("nums", roster, key),
+            lambda: self.ds.tables[roster][key].to_numpy(dtype="float64", na_value=np.nan),
+        )
 
     def is_value(self, roster: str, key: str, value: object) -> np.ndarray:
         """Per row: the cell holds `value` (an empty cell never does)."""
-        ck = ("is", roster, key, value)
-        if ck not in self._cache:
-            self._cache[ck] = in_set(self.v(roster, key), {value})
-        return self._cache[ck]
+        return self._cached(
+            ("is", roster, key, value), lambda: in_set(self.v(roster, key), {value})
+        )
 
     def has_column(self, roster: str, key: str) -> np.ndarray:
         """Per row: whether the row's sheet has this column at all."""
-        ck = ("has", roster, key)
-        if ck not in self._cache:
-            self._cache[ck] = self.ds.has_column(roster, key)
-        return self._cache[ck]
+        return self._cached(("has", roster, key), lambda: self.ds.has_column(roster, key))
 
     def origin(self, roster: str) -> tuple[np.ndarray, np.ndarray]:
         """Per row: the index of its source and its Excel row (cached)."""
-        ck = ("origin", roster)
-        if ck not in self._cache:
+
+        def make() -> tuple[np.ndarray, np.ndarray]:
             df = self.ds.tables[roster]
-            self._cache[ck] = (df["_src"].to_numpy(), df["_row"].to_numpy())
-        return self._cache[ck]
+            return df["_src"].to_numpy(), df["_row"].to_numpy()
+
+        return self._cached(("origin", roster), make)
 
     @property
     def day(self) -> np.datetime64:
@@ -207,22 +206,17 @@ class Context:
 
     def active_committees(self) -> np.ndarray:
         """Mask over the committees table: active on the as-of date."""
-        if "active_com" not in self._cache:
-            self._cache["active_com"] = active(self.ds.committees, self.as_of)
-        return self._cache["active_com"]
+        return self._cached(("active_com",), lambda: active(self.ds.committees, self.as_of))
 
     def active_orgs(self) -> np.ndarray:
-        if "active_org" not in self._cache:
-            self._cache["active_org"] = active(self.ds.party_orgs, self.as_of)
-        return self._cache["active_org"]
+        return self._cached(("active_org",), lambda: active(self.ds.party_orgs, self.as_of))
 
     def ids(self, roster: str, key: str) -> set:
         """The set of the filled values of an id column (shared: do not modify it)."""
-        ck = ("ids", roster, key)
-        if ck not in self._cache:
-            v = self.v(roster, key)
-            self._cache[ck] = set(v[~self.isna(roster, key)].tolist())
-        return self._cache[ck]
+        return self._cached(
+            ("ids", roster, key),
+            lambda: set(self.v(roster, key)[~self.isna(roster, key)].tolist()),
+        )
 
     def compound_ids(self) -> set[str]:
         """Every compound id (the set is shared: do not modify it)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import functools
 from collections.abc import Iterator
 
 import numpy as np
@@ -234,8 +235,7 @@ def check_ref_ambiguous(ctx: Context) -> Iterator[Issue]:
     # the distinct committee ids of each compound's active committees, in table order
     rows = ctx.active_committees() & ~ctx.isna(M, "compound_id") & ~ctx.isna(M, "committee_id")
     cids, wids = ctx.v(M, "compound_id")[rows], ctx.v(M, "committee_id")[rows]
-    codes = pd.factorize(cids)[0]
-    repeated = np.bincount(codes)[codes] > 1  # one row: one committee, no ambiguity
+    repeated = _duplicated(cids)  # a compound of one row has one committee: no ambiguity
     by: dict[str, list[str]] = {}
     for cid, wid in zip(cids[repeated].tolist(), wids[repeated].tolist(), strict=True):
         listed = by.setdefault(cid, [])
@@ -304,13 +304,21 @@ def check_region_unknown(ctx: Context) -> Iterator[Issue]:
         return
     st_v, co_v = fold_values(ctx.v(C, "street")), fold_values(ctx.v(C, "community"))
     bad_street = ~ctx.isna(C, "street") & ~in_set(st_v, reg.streets)
-    # one suggestion per distinct name (a wrong list gives every row of a street the error)
     streets = list(reg.streets)
-    near_street: dict[str, list[str]] = {}
+    communities: dict[str, list[str]] = {}
+    for s, c in reg.pairs:
+        communities.setdefault(s, []).append(c)
+
+    # one suggestion per distinct name (a wrong list gives every row of a street the error)
+    @functools.cache
+    def hint(name: str, street: str | None = None) -> str:
+        options = streets if street is None else communities.get(street, [])
+        near = difflib.get_close_matches(name, options, n=1, cutoff=0.3)
+        if near:
+            return f"是否应为“{reg.names.get(near[0], near[0])}”？"
+        return f"请按区划名单填写{'街道' if street is None else '社区'}全称。"
+
     for i in rows_where(bad_street):
-        if st_v[i] not in near_street:
-            near_street[st_v[i]] = difflib.get_close_matches(st_v[i], streets, n=1, cutoff=0.3)
-        near = near_street[st_v[i]]
         yield ctx.issue(
             C,
             i,
@@ -318,9 +326,7 @@ def check_region_unknown(ctx: Context) -> Iterator[Issue]:
             "region-unknown",
             ERROR,
             f"街道“{ctx.v(C, 'street')[i]}”不在区划名单 {reg.file} 中。",
-            hint=f"是否应为“{reg.names.get(near[0], near[0])}”？"
-            if near
-            else "请按区划名单填写街道全称。",
+            hint=hint(st_v[i]),
         )
     if not reg.has_communities:
         return
@@ -330,18 +336,7 @@ def check_region_unknown(ctx: Context) -> Iterator[Issue]:
         count=len(st_v),
     )
     filled = ~ctx.isna(C, "street") & ~ctx.isna(C, "community")
-    bad_pair = ~bad_street & filled & ~listed
-    options: dict[str, list[str]] = {}
-    for s, c in reg.pairs:
-        options.setdefault(s, []).append(c)
-    near_pair: dict[tuple[str, str], list[str]] = {}
-    for i in rows_where(bad_pair):
-        pair = (st_v[i], co_v[i])
-        if pair not in near_pair:
-            near_pair[pair] = difflib.get_close_matches(
-                co_v[i], options.get(st_v[i], []), n=1, cutoff=0.3
-            )
-        near = near_pair[pair]
+    for i in rows_where(~bad_street & filled & ~listed):
         yield ctx.issue(
             C,
             i,
@@ -349,7 +344,5 @@ def check_region_unknown(ctx: Context) -> Iterator[Issue]:
             "region-unknown",
             ERROR,
             f"社区“{ctx.v(C, 'community')[i]}”不在区划名单中“{ctx.v(C, 'street')[i]}”的社区之列。",
-            hint=f"是否应为“{reg.names.get(near[0], near[0])}”？"
-            if near
-            else "请按区划名单填写社区全称。",
+            hint=hint(co_v[i], st_v[i]),
         )
