@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .issues import InputError
+from .render import json_text
 
 SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 60_000
@@ -416,7 +417,7 @@ class Record:
             (
                 period,
                 now(),
-                json.dumps(report, ensure_ascii=False, default=str),
+                json_text.dumps(report).decode("utf-8"),
                 config,
                 json.dumps(files, ensure_ascii=False),
                 json.dumps(places, ensure_ascii=False),

@@ -3,7 +3,6 @@ return the exit code."""
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
 from functools import partial
@@ -42,14 +41,16 @@ def check_format(fmt: str) -> str:
 def print_json(data: Any) -> None:
     """JSON on stdout as UTF-8 bytes whatever the console's code page (RFC 8259): the same
     bytes on a Chinese Windows (code page 936) as anywhere else."""
-    # No indent: the C encoder is used only then (a city-wide report is tens of MB).
-    text = json.dumps(data, ensure_ascii=False, default=str, check_circular=False) + "\n"
+    from ..render.json_text import dumps
+
+    raw = dumps(data)
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:  # a text-only stream (an embedding application)
-        sys.stdout.write(text)
+        sys.stdout.write(raw.decode("utf-8") + "\n")
         return
     sys.stdout.flush()
-    buffer.write(text.encode("utf-8", errors="replace"))
+    buffer.write(raw)
+    buffer.write(b"\n")
     buffer.flush()
 
 
