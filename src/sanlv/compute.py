@@ -263,51 +263,73 @@ class Computation:
         `kind` (TODO_KINDS), district, street, community, compound_id, compound_name,
         object_id, unit_kind (party to-dos), reason, term_end (expired committees). A company
         (party.service_unit = "enterprise") is one to-do, placed at its first project."""
+        return pd.DataFrame(
+            {k: pd.Series(v, dtype=v.dtype) for k, v in self.todo_columns().items()}
+        )
+
+    def todo_columns(self) -> dict[str, np.ndarray]:
+        """`todos()` as one numpy array a column (object; term_end datetime64)."""
         c = self.compounds
         parts: list[dict[str, np.ndarray]] = []
 
-        def rows(kind: str, df: pd.DataFrame, name, obj, reason, unit_kind=None, term_end=None):
-            n = len(df)
+        def rows(
+            kind: str,
+            df: pd.DataFrame,
+            mask: np.ndarray,
+            name: str,
+            obj: str,
+            reason=None,
+            unit_kind=None,
+            term_end=None,
+        ):
+            """The to-dos of `kind`: the rows of `df` where `mask` (only the columns taken)."""
+            n = int(np.count_nonzero(mask))
 
-            def text(values) -> np.ndarray:
-                if values is None:
+            def take(col: str | None) -> np.ndarray:
+                if col is None:
                     return np.full(n, "", dtype=object)
-                return np.asarray(values, dtype=object)
+                return df[col].iloc[mask].to_numpy(dtype=object)  # Arrow columns: filtered first
 
             parts.append(
                 {
                     "kind": np.full(n, kind, dtype=object),
-                    "district": df["district"].to_numpy(dtype=object),
-                    "street": df["street"].to_numpy(dtype=object),
-                    "community": df["community"].to_numpy(dtype=object),
-                    "compound_id": df["compound_id"].to_numpy(dtype=object),
-                    "compound_name": text(name),
-                    "object_id": text(obj),
-                    "unit_kind": text(unit_kind),
-                    "reason": text(reason),
+                    "district": take("district"),
+                    "street": take("street"),
+                    "community": take("community"),
+                    "compound_id": take("compound_id"),
+                    "compound_name": take(name),
+                    "object_id": take(obj),
+                    "unit_kind": take(unit_kind),
+                    "reason": take(reason),
                     "term_end": (
-                        pd.Series(term_end).to_numpy("datetime64[ns]")
+                        df[term_end].to_numpy("datetime64[ns]")[mask]
                         if term_end is not None
                         else np.full(n, np.datetime64("NaT", "ns"))
                     ),
                 }
             )
 
-        nc = c[(c["committee_in_den"] & ~c["committee_counted"]).to_numpy(bool)]
-        ns = c[(c["in_scope"] & ~c["service_counted"]).to_numpy(bool)]
-        u = self.units[~self.units["party_counted"].astype(bool).to_numpy()]
-        u = u.drop_duplicates(["unit_kind", "unit_id"])  # a company is one to-do
+        nc = (c["committee_in_den"] & ~c["committee_counted"]).to_numpy(bool)
+        ns = (c["in_scope"] & ~c["service_counted"]).to_numpy(bool)
+        u = self.units
+        uncovered = ~u["party_counted"].to_numpy(bool)
+        # a company is one to-do: the first of its uncovered rows
+        at = np.flatnonzero(uncovered)
+        pair = pd.DataFrame(
+            {k: u[k].iloc[at].to_numpy(dtype=object) for k in ("unit_kind", "unit_id")}
+        )
+        uncovered[at[pair.duplicated().to_numpy(bool)]] = False
         com = self.committees
         # Expired committees are always flagged (SPEC section 1), in scope or not.
-        ex = com[
-            (com["expired"].astype(bool) & isin(com["compound_id"], c["compound_id"])).to_numpy()
-        ]
-        rows(TODO_COMMITTEE, nc, nc["name"], nc["compound_id"], nc["committee_reason"])
-        rows(TODO_SERVICE, ns, ns["name"], ns["compound_id"], ns["service_reason"])
-        rows(TODO_PARTY, u, u["compound_name"], u["unit_id"], u["party_reason"], u["unit_kind"])
-        rows(TODO_EXPIRED, ex, ex["name"], ex["committee_id"], None, None, ex["term_end"])
-        columns = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-        return pd.DataFrame({k: pd.Series(v, dtype=v.dtype) for k, v in columns.items()})
+        ex = com["expired"].to_numpy(bool).copy()
+        at = np.flatnonzero(ex)
+        ids = set(c["compound_id"].dropna().tolist())
+        ex[at] = in_set(com["compound_id"].iloc[at].to_numpy(dtype=object), ids)
+        rows(TODO_COMMITTEE, c, nc, "name", "compound_id", "committee_reason")
+        rows(TODO_SERVICE, c, ns, "name", "compound_id", "service_reason")
+        rows(TODO_PARTY, u, uncovered, "compound_name", "unit_id", "party_reason", "unit_kind")
+        rows(TODO_EXPIRED, com, ex, "name", "committee_id", term_end="term_end")
+        return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
 # --- the engine -------------------------------------------------------------------------
