@@ -383,20 +383,27 @@ def compute(ds: Dataset, config: Config, as_of: date) -> Computation:
     formed = by_comp["counts_formed"].any()
     act_in = com_in[com_in["active"]]
     active_ids = _join_groups(act_in["compound_id"], act_in["committee_id"])
-    by_state = com_in.sort_values("state")
-    states = _join_groups(by_state["compound_id"], by_state["state"], "；")
     expired_any = com_in[com_in["active"]].groupby("compound_id")["expired"].any()
 
     cid = comp["compound_id"]
     comp["committee_ids"] = _lookup(cid, active_ids, "")
     comp["committee_expired"] = isin(cid, expired_any.index[expired_any.to_numpy(bool)])
-    comp_states = _lookup(cid, states, "")
     comp["committee_in_den"] = comp["in_scope"] & (
         comp["committee_eligible"] if cc.denominator == "eligible" else True
     )
     comp["committee_counted"] = comp["committee_in_den"] & isin(
         cid, formed.index[formed.to_numpy(bool)]
     )
+    # why a compound without a committee that counts has none: its committees' states (only
+    # those compounds are looked at)
+    comp_states = np.full(len(comp), "", dtype=object)
+    pending = np.flatnonzero((comp["committee_in_den"] & ~comp["committee_counted"]).to_numpy(bool))
+    if len(pending):
+        pending_ids = cid.to_numpy(dtype=object)[pending]
+        of_pending = in_set(com_in["compound_id"].to_numpy(dtype=object), set(pending_ids.tolist()))
+        by_state = com_in[of_pending].sort_values("state")
+        get = _join_groups(by_state["compound_id"], by_state["state"], "；").get
+        comp_states[pending] = [get(k, "") for k in pending_ids.tolist()]
     comp["committee_reason"] = np.select(
         [
             ~comp["in_scope"],
@@ -411,23 +418,21 @@ def compute(ds: Dataset, config: Config, as_of: date) -> Computation:
     # Service coverage.
     started = service_started(comp["service_since"], day)
     mode = comp["management_mode"]
-    comp["service_counted"] = comp["in_scope"] & isin(mode, sc.covered_modes) & started
+    covered = isin(mode, sc.covered_modes)
+    comp["service_counted"] = comp["in_scope"] & covered & started
     comp["professional_counted"] = comp["in_scope"] & isin(mode, sc.professional_modes) & started
+    other_mode = np.full(len(comp), "", dtype=object)  # worded only where it is the reason
+    at = np.flatnonzero((~covered & mode.notna()).to_numpy(bool))
+    other_mode[at] = [f"管理方式“{m}”不在覆盖口径内" for m in mode.iloc[at].tolist()]
     comp["service_reason"] = np.select(
         [
             ~comp["in_scope"],
             comp["service_counted"],
             mode.isna(),
             mode == schema.MODE_NONE,
-            ~isin(mode, sc.covered_modes),
+            ~covered,
         ],
-        [
-            "未纳入统计",
-            "",
-            "物业管理方式未填",
-            "无物业管理",
-            "管理方式“" + mode.astype(object).fillna("").astype(str) + "”不在覆盖口径内",
-        ],
+        ["未纳入统计", "", "物业管理方式未填", "无物业管理", other_mode],
         default="物业服务起始日期晚于统计日",
     )
 
