@@ -43,6 +43,7 @@ values = st.recursive(
 @given(values)
 def test_the_same_bytes_as_the_standard_library(value):
     assert json_text.dumps(value) == json_text.standard(value)
+    assert json_text.text(value) == json.dumps(value, ensure_ascii=False, default=str)
 
 
 @pytest.mark.parametrize(

@@ -258,17 +258,13 @@ class Computation:
         t = self.config.target_for(self.as_of)
         return dict(t.rates) if t is not None else {}
 
-    def todos(self) -> pd.DataFrame:
-        """Every to-do of SPEC section 5, one row each, for the report and the ledger alike:
-        `kind` (TODO_KINDS), district, street, community, compound_id, compound_name,
-        object_id, unit_kind (party to-dos), reason, term_end (expired committees). A company
-        (party.service_unit = "enterprise") is one to-do, placed at its first project."""
-        return pd.DataFrame(
-            {k: pd.Series(v, dtype=v.dtype) for k, v in self.todo_columns().items()}
-        )
-
-    def todo_columns(self) -> dict[str, np.ndarray]:
-        """`todos()` as one numpy array a column (object; term_end datetime64)."""
+    def todos(self) -> dict[str, np.ndarray]:
+        """Every to-do of SPEC section 5, one row each, for the report and the ledger alike,
+        as one numpy array a column: `kind` (TODO_KINDS), district, street, community,
+        compound_id, compound_name, object_id, unit_kind (party to-dos), reason (object) and
+        term_end (expired committees; datetime64). A company (party.service_unit =
+        "enterprise") is one to-do, placed at its first project. Only the rows and columns
+        taken are converted (the tables have ~40 columns and 10^5 rows)."""
         c = self.compounds
         parts: list[dict[str, np.ndarray]] = []
 
@@ -288,7 +284,7 @@ class Computation:
             def take(col: str | None) -> np.ndarray:
                 if col is None:
                     return np.full(n, "", dtype=object)
-                return df[col].iloc[mask].to_numpy(dtype=object)  # Arrow columns: filtered first
+                return df[col].iloc[mask].to_numpy(dtype=object)  # filtered, then converted
 
             parts.append(
                 {
@@ -302,7 +298,7 @@ class Computation:
                     "unit_kind": take(unit_kind),
                     "reason": take(reason),
                     "term_end": (
-                        df[term_end].to_numpy("datetime64[ns]")[mask]
+                        df[term_end].iloc[mask].to_numpy("datetime64[ns]")
                         if term_end is not None
                         else np.full(n, np.datetime64("NaT", "ns"))
                     ),
@@ -315,16 +311,12 @@ class Computation:
         uncovered = ~u["party_counted"].to_numpy(bool)
         # a company is one to-do: the first of its uncovered rows
         at = np.flatnonzero(uncovered)
-        pair = pd.DataFrame(
-            {k: u[k].iloc[at].to_numpy(dtype=object) for k in ("unit_kind", "unit_id")}
-        )
-        uncovered[at[pair.duplicated().to_numpy(bool)]] = False
+        uncovered[at[u[["unit_kind", "unit_id"]].iloc[at].duplicated().to_numpy(bool)]] = False
         com = self.committees
         # Expired committees are always flagged (SPEC section 1), in scope or not.
         ex = com["expired"].to_numpy(bool).copy()
         at = np.flatnonzero(ex)
-        ids = set(c["compound_id"].dropna().tolist())
-        ex[at] = in_set(com["compound_id"].iloc[at].to_numpy(dtype=object), ids)
+        ex[at] = isin(com["compound_id"].iloc[at], set(c["compound_id"].dropna())).to_numpy()
         rows(TODO_COMMITTEE, c, nc, "name", "compound_id", "committee_reason")
         rows(TODO_SERVICE, c, ns, "name", "compound_id", "service_reason")
         rows(TODO_PARTY, u, uncovered, "compound_name", "unit_id", "party_reason", "unit_kind")
@@ -399,11 +391,11 @@ def compute(ds: Dataset, config: Config, as_of: date) -> Computation:
     comp_states = np.full(len(comp), "", dtype=object)
     pending = np.flatnonzero((comp["committee_in_den"] & ~comp["committee_counted"]).to_numpy(bool))
     if len(pending):
-        pending_ids = cid.to_numpy(dtype=object)[pending]
-        of_pending = in_set(com_in["compound_id"].to_numpy(dtype=object), set(pending_ids.tolist()))
-        by_state = com_in[of_pending].sort_values("state")
-        get = _join_groups(by_state["compound_id"], by_state["state"], "；").get
-        comp_states[pending] = [get(k, "") for k in pending_ids.tolist()]
+        waiting = cid.iloc[pending]
+        of_waiting = isin(com_in["compound_id"], set(waiting.tolist())).to_numpy()
+        by_state = com_in[of_waiting].sort_values("state")
+        states = _join_groups(by_state["compound_id"], by_state["state"], "；")
+        comp_states[pending] = _lookup(waiting, states, "").to_numpy()
     comp["committee_reason"] = np.select(
         [
             ~comp["in_scope"],

@@ -417,7 +417,7 @@ class Record:
             (
                 period,
                 now(),
-                json_text.dumps(report).decode("utf-8"),
+                json_text.text(report),
                 config,
                 json.dumps(files, ensure_ascii=False),
                 json.dumps(places, ensure_ascii=False),

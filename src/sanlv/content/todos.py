@@ -49,7 +49,7 @@ def expired_detail(term_end: pd.Series, as_of) -> list[str]:
 
 def todo_list(comp: Computation, include_personal: bool = False) -> pd.DataFrame:
     """Every to-do of the period, one row each, in the one order (see the module doc)."""
-    t = comp.todo_columns()
+    t = comp.todos()
     kinds = t["kind"]
     detail = _text(t["reason"])
     unit_kind = t["unit_kind"].tolist()

@@ -19,23 +19,28 @@ import re
 from typing import Any
 
 # ujson "1e-5" / "2.5e-7", which Python writes "1e-05" / "2.5e-07"
-_SHORT_EXPONENT = re.compile(rb"[0-9]e-[0-9](?![0-9])")
+_SHORT_EXPONENT = re.compile(r"[0-9]e-[0-9](?![0-9])")
+
+
+def _standard_text(data: Any) -> str:
+    # no indent: the standard library's C encoder is used only then
+    return json.dumps(data, ensure_ascii=False, default=str, check_circular=False)
 
 
 def standard(data: Any) -> bytes:
-    """The reference: the standard library's encoder (no indent: its C encoder is used)."""
-    text = json.dumps(data, ensure_ascii=False, default=str, check_circular=False)
-    return text.encode("utf-8", errors="replace")
+    """The reference: the standard library's encoder, as UTF-8."""
+    return _standard_text(data).encode("utf-8", errors="replace")
 
 
-def dumps(data: Any) -> bytes:
-    """`data` as JSON, UTF-8 (a lone surrogate becomes "?"), byte for byte as `standard`."""
+def text(data: Any) -> str:
+    """`data` as JSON text, character for character as `json.dumps(data, ensure_ascii=False,
+    default=str)` (for the record, which stores text)."""
     try:
         import ujson
     except ImportError:  # pragma: no cover - ujson is a dependency; kept as a way back
-        return standard(data)
+        return _standard_text(data)
     try:
-        text = ujson.dumps(
+        out = ujson.dumps(
             data,
             ensure_ascii=False,
             escape_forward_slashes=False,
@@ -43,8 +48,12 @@ def dumps(data: Any) -> bytes:
             default=str,
         )
     except Exception:  # whatever ujson refuses, the standard library writes
-        return standard(data)
-    out = text.encode("utf-8", errors="replace")
-    if b"e-" in out and _SHORT_EXPONENT.search(out):
-        return standard(data)
+        return _standard_text(data)
+    if "e-" in out and _SHORT_EXPONENT.search(out):
+        return _standard_text(data)
     return out
+
+
+def dumps(data: Any) -> bytes:
+    """`data` as JSON, UTF-8 (a lone surrogate becomes "?"), byte for byte as `standard`."""
+    return text(data).encode("utf-8", errors="replace")

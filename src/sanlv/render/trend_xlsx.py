@@ -95,12 +95,9 @@ def write_trend(result: TrendResult, path: str | os.PathLike) -> None:
             ws.insert_chart(n + 3, 0, chart)
             ws.set_h_pagebreaks([n + 2])  # the chart prints whole, on a page of its own
         _table(book, "街道", f"各街道{title}", result, result.streets, True)
-        if OTHER_RATES:
-            other = f"其他指标{title}"
-            _table(book, f"{total}其他指标", other, result, result.total, False, OTHER_RATES)
-            _table(
-                book, "街道其他指标", f"各街道{other}", result, result.streets, True, OTHER_RATES
-            )
+        other = f"其他指标{title}"
+        _table(book, f"{total}其他指标", other, result, result.total, False, OTHER_RATES)
+        _table(book, "街道其他指标", f"各街道{other}", result, result.streets, True, OTHER_RATES)
         sh = book.sheet("说明", title)
         sh.ws.set_column(0, 0, 100)
         for r, note in enumerate(result.notes):
